@@ -1,11 +1,155 @@
-import { ParseError } from "./errors.js";
-import type { Parser } from "./types.js";
+/**
+ * OLicense: `olixtool -sv HOST:PORT`.
+ *
+ * The output is a banner, then one block per license (introduced by a `====` rule) with
+ * `Key:<TAB>value` lines and a `Modules:` table. Each module row is `name; type; count;
+ * expiration;` (separators are `;` followed by spaces and/or TABs); a row may be followed by
+ * `N FloatsLockedBy:` and one `user@host #tokens` line per holder. A module that appears in
+ * several licenses is summed.
+ */
+import { ParseError, ServerError } from "./errors.js";
+import { FeatureAccumulator } from "./feature-totals.js";
+import { parseCount, splitLines } from "./text.js";
+import type { ParsedReport, Parser } from "./types.js";
 
-// Placeholder until the olicense parser lands.
+const SERVER_ERROR = /^\s*OlComm\s+\d+\b.*$/;
+const LICENSE_RULE = /^\s*={3,}\s*$/;
+const BANNER = /^\s*olixtool\b/i;
+const PREAMBLE = [BANNER, /^\s*Copyright\b/i, /^\s*Server:\s*</, /^\s*List of requested licenses:\s*$/];
+const KEY_VALUE = /^\s*([A-Za-z][\w-]*):[ \t]*(.*)$/;
+const MODULES_START = /^\s*Modules:\s*$/;
+const MODULE_HEADER = /^\s*Name;\s*LicenseType;/;
+const DASH_RULE = /^\s*-{3,}\s*$/;
+const LOCKED_BY = /^\s*(\S+)\s+FloatsLockedBy:\s*$/;
+const LOCK_HOLDER = /^\s*(\S+)@(\S+)\s+#(\S+)\s*$/;
+
+type Section = "preamble" | "license" | "modules";
+
+interface OpenModule {
+  key: string;
+  /** the FloatsLockedBy count, once its line has been read */
+  locked?: number;
+}
+
+export function parseOlixtool(output: string): ParsedReport {
+  const lines = splitLines(output);
+  if (lines.every((line) => line.trim() === "")) {
+    throw new ParseError("olixtool output is empty");
+  }
+  lines.forEach((line, index) => {
+    if (SERVER_ERROR.test(line)) {
+      throw new ServerError(`olixtool reports an error: ${line.trim()}`, index + 1, line);
+    }
+  });
+
+  const features = new FeatureAccumulator();
+  const warnings: string[] = [];
+  let section: Section = "preamble";
+  let recognised = false;
+  let application: string | undefined;
+  let module: OpenModule | undefined;
+
+  const notUnderstood = (lineNumber: number, line: string): void => {
+    if (!recognised) {
+      throw new ParseError("not olixtool output", lineNumber, line);
+    }
+    warnings.push(`line ${lineNumber}: not understood: ${line}`);
+  };
+
+  lines.forEach((line, index) => {
+    const lineNumber = index + 1;
+    if (line.trim() === "") return;
+
+    if (LICENSE_RULE.test(line)) {
+      recognised = true;
+      section = "license";
+      application = undefined;
+      module = undefined;
+      return;
+    }
+
+    if (section === "preamble") {
+      if (PREAMBLE.some((pattern) => pattern.test(line))) recognised = true;
+      else notUnderstood(lineNumber, line);
+      return;
+    }
+
+    if (section === "license") {
+      if (MODULES_START.test(line)) {
+        section = "modules";
+        return;
+      }
+      const pair = KEY_VALUE.exec(line);
+      if (pair) {
+        if (pair[1] === "Application") application = pair[2]?.trim() || undefined;
+        return;
+      }
+      notUnderstood(lineNumber, line);
+      return;
+    }
+
+    // section === "modules"
+    if (MODULE_HEADER.test(line) || DASH_RULE.test(line)) return;
+
+    const locked = LOCKED_BY.exec(line);
+    if (locked) {
+      if (!module || module.locked !== undefined) {
+        throw new ParseError("FloatsLockedBy without a module row before it", lineNumber, line);
+      }
+      const count = parseCount(locked[1] ?? "", lineNumber, line, "FloatsLockedBy count");
+      module.locked = count;
+      features.addUsed(module.key, count);
+      return;
+    }
+
+    const holder = LOCK_HOLDER.exec(line);
+    if (holder) {
+      if (!module || module.locked === undefined) {
+        throw new ParseError("lock holder outside a FloatsLockedBy list", lineNumber, line);
+      }
+      const count = parseCount(holder[3] ?? "", lineNumber, line, "tokens");
+      features.addUse(module.key, { username: holder[1] ?? "", host: holder[2] ?? "", count });
+      return;
+    }
+
+    if (line.includes(";")) {
+      module = { key: readModuleRow(line, lineNumber, features, application) };
+      return;
+    }
+
+    notUnderstood(lineNumber, line);
+  });
+
+  if (!recognised) {
+    throw new ParseError("not olixtool output: no banner and no license block", 1, lines[0] ?? "");
+  }
+  return { type: "olicense", features: features.toFeatures(), warnings };
+}
+
+/** Reads `name; type; count; expiration;` and adds the count to the module's total. */
+function readModuleRow(
+  line: string,
+  lineNumber: number,
+  features: FeatureAccumulator,
+  application: string | undefined,
+): string {
+  const fields = line.split(";").map((field) => field.trim());
+  const [name, , floatCount, expiration] = fields;
+  if (!name || fields.length < 3) {
+    throw new ParseError("module row needs name; type; count", lineNumber, line);
+  }
+  const total = parseCount(floatCount ?? "", lineNumber, line, "FloatCount");
+  return features.addPool(name, {
+    total,
+    product: application,
+    expires: expiration || undefined,
+  });
+}
+
 export const olicenseParser: Parser = {
   type: "olicense",
-  command: (server) => ({ argv: ["olicense", String(server.port), server.host] }),
-  parse: () => {
-    throw new ParseError("olicense parser pending");
-  },
+  command: (server, opts = {}) => ({
+    argv: [opts.binary ?? "olixtool", "-sv", `${server.host}:${server.port}`],
+  }),
+  parse: parseOlixtool,
 };

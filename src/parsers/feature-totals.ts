@@ -1,0 +1,63 @@
+import type { FeatureUsage, LicenseUse } from "./types.js";
+
+export interface PoolInfo {
+  total: number;
+  product?: string | undefined;
+  vendor?: string | undefined;
+  expires?: string | undefined;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+
+/**
+ * Sums pools of the same feature (compared case-insensitively, printed as first seen) and
+ * keeps every use, in the order the tool printed them.
+ */
+export class FeatureAccumulator {
+  private readonly byKey = new Map<string, FeatureUsage>();
+
+  /** Adds a pool's total to its feature, creating it; returns the key for later calls. */
+  addPool(name: string, pool: PoolInfo): string {
+    const key = name.toLowerCase();
+    const existing = this.byKey.get(key);
+    if (!existing) {
+      const feature: FeatureUsage = { feature: name, total: pool.total, used: 0, reserved: 0, uses: [] };
+      if (pool.product !== undefined) feature.product = pool.product;
+      if (pool.vendor !== undefined) feature.vendor = pool.vendor;
+      if (pool.expires !== undefined) feature.expires = pool.expires;
+      this.byKey.set(key, feature);
+      return key;
+    }
+    existing.total += pool.total;
+    existing.product ??= pool.product;
+    existing.vendor ??= pool.vendor;
+    existing.expires = earlierExpiry(existing.expires, pool.expires);
+    return key;
+  }
+
+  addUsed(key: string, count: number): void {
+    this.feature(key).used += count;
+  }
+
+  addUse(key: string, use: LicenseUse): void {
+    this.feature(key).uses.push(use);
+  }
+
+  toFeatures(): FeatureUsage[] {
+    return [...this.byKey.values()];
+  }
+
+  private feature(key: string): FeatureUsage {
+    const feature = this.byKey.get(key);
+    if (!feature) throw new Error(`internal: feature "${key}" used before its pool`);
+    return feature;
+  }
+}
+
+/** The sooner of two `YYYY-MM-DD…` expiries; otherwise the one already known. */
+function earlierExpiry(current: string | undefined, next: string | undefined): string | undefined {
+  if (current === undefined) return next;
+  if (next === undefined) return current;
+  if (ISO_DATE.test(current) && ISO_DATE.test(next)) return next < current ? next : current;
+  return current;
+}
