@@ -21,7 +21,13 @@ export class FeatureAccumulator {
     const key = name.toLowerCase();
     const existing = this.byKey.get(key);
     if (!existing) {
-      const feature: FeatureUsage = { feature: name, total: pool.total, used: 0, reserved: 0, uses: [] };
+      const feature: FeatureUsage = {
+        feature: name,
+        total: pool.total,
+        used: 0,
+        reserved: 0,
+        uses: [],
+      };
       if (pool.product !== undefined) feature.product = pool.product;
       if (pool.vendor !== undefined) feature.vendor = pool.vendor;
       if (pool.expires !== undefined) feature.expires = pool.expires;

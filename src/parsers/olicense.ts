@@ -15,7 +15,12 @@ import type { ParsedReport, Parser } from "./types.js";
 const SERVER_ERROR = /^\s*OlComm\s+\d+\b.*$/;
 const LICENSE_RULE = /^\s*={3,}\s*$/;
 const BANNER = /^\s*olixtool\b/i;
-const PREAMBLE = [BANNER, /^\s*Copyright\b/i, /^\s*Server:\s*</, /^\s*List of requested licenses:\s*$/];
+const PREAMBLE = [
+  BANNER,
+  /^\s*Copyright\b/i,
+  /^\s*Server:\s*</,
+  /^\s*List of requested licenses:\s*$/,
+];
 const KEY_VALUE = /^\s*([A-Za-z][\w-]*):[ \t]*(.*)$/;
 const MODULES_START = /^\s*Modules:\s*$/;
 const MODULE_HEADER = /^\s*Name;\s*LicenseType;/;

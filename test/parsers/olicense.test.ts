@@ -14,7 +14,10 @@ describe("olicense command", () => {
 
   it("lets the binary path replace argv[0]", () => {
     expect(
-      olicenseParser.command({ host: "127.0.0.1", port: 2345 }, { binary: "/opt/olicense/olixtool" }),
+      olicenseParser.command(
+        { host: "127.0.0.1", port: 2345 },
+        { binary: "/opt/olicense/olixtool" },
+      ),
     ).toEqual({ argv: ["/opt/olicense/olixtool", "-sv", "127.0.0.1:2345"] });
   });
 
@@ -157,7 +160,12 @@ describe("olicense parse: bad and odd input", () => {
 
   it("keeps unknown lines inside a block as warnings with their line number", () => {
     const report = olicenseParser.parse(
-      [...header, "  solver;\tFreeFloating;\t4;\t2027-01-01 00:00:00;", "  something new here", ""].join("\n"),
+      [
+        ...header,
+        "  solver;\tFreeFloating;\t4;\t2027-01-01 00:00:00;",
+        "  something new here",
+        "",
+      ].join("\n"),
     );
     expect(report.features).toEqual([
       expect.objectContaining({ feature: "solver", total: 4, used: 0 }),
@@ -177,7 +185,9 @@ describe("olicense parse: bad and odd input", () => {
     expect(() => olicenseParser.parse([...header, "    2 FloatsLockedBy:"].join("\n"))).toThrow(
       ParseError,
     );
-    expect(() => olicenseParser.parse([...header, "      bob@node1 #1"].join("\n"))).toThrow(ParseError);
+    expect(() => olicenseParser.parse([...header, "      bob@node1 #1"].join("\n"))).toThrow(
+      ParseError,
+    );
   });
 
   it("accepts CRLF line ends", () => {
