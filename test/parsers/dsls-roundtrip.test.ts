@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ParseError, ServerError, dslsParser } from "../../src/parsers/index.js";
+import { renderDslsStatus } from "../../src/server-core/status/dsls.js";
+import { corruptedArb } from "../generators/corrupt-text.js";
+import { sampleSnapshot } from "../generators/sample-snapshot.js";
+import { expectedUsage, snapshotArb } from "../generators/vendor-snapshot.js";
+import { expectSaneReport } from "./sane-report.js";
+
+const FIXTURES = new URL("../../fixtures/dsls/", import.meta.url);
+
+describe("renderDslsStatus", () => {
+  it("prints DSLicSrv's session: connect report, CSV glued to the prompt, one row per lease", () => {
+    const lines = renderDslsStatus(sampleSnapshot()).split("\n");
+    expect(lines.slice(0, 5)).toEqual([
+      "License Administration Tool Version 0.1.0.",
+      "admin >\tSoftware version: 0.1.0",
+      "    Standalone mode",
+      "    Ready: yes",
+      "    Server name: lic1   Server id: LMK-27000",
+    ]);
+    expect(lines[5]).toMatch(/^admin >Editor,EditorId,Feature,Model,.*,Queue Position,$/);
+    const rows = lines.slice(6);
+    expect(rows).toHaveLength(6);
+    expect(rows[0]).toMatch(
+      /^acme,[0-9A-F]{8},solver,Token,STD,2026\.0,9999-12-31 23:59:00,YLC,0,9999-12-31 23:59:00,10000001,10,5,3,,node001 \(101\.0\)\/node001,alice,solver,\/dev\/tty \( 101\),2026\.0,0000065,2026-11-22 09:05:00,2026-11-22 14:53:00,2026-11-22 09:05:00,$/,
+    );
+    expect(rows[2]).toMatch(/,solver,Token,.*,10000002,5,2,2,,node003 /);
+    expect(rows[3]).toMatch(
+      /^acme,[0-9A-F]{8},mesher,Token,STD,2026\.0,2027-01-01 23:59:00,YLC,0,2027-01-01 23:59:00,10000001,4,0,$/,
+    );
+    expect(rows.slice(4)).toEqual(["admin >", ""]);
+  });
+
+  it("reads back as the snapshot's numbers", () => {
+    const report = dslsParser.parse(renderDslsStatus(sampleSnapshot()));
+    expect(report.warnings).toEqual([]);
+    expect(
+      report.features.map(({ feature, total, used, reserved, uses }) => ({
+        feature,
+        total,
+        used,
+        reserved,
+        uses,
+      })),
+    ).toEqual([
+      {
+        feature: "solver",
+        total: 15,
+        used: 7,
+        reserved: 0,
+        uses: [
+          { username: "alice", host: "node001", count: 3 },
+          { username: "bob", host: "node002", count: 1 },
+          { username: "carol", host: "node003", count: 2 },
+        ],
+      },
+      { feature: "mesher", total: 4, used: 0, reserved: 0, uses: [] },
+    ]);
+  });
+
+  it("prints only the features asked for", () => {
+    const report = dslsParser.parse(renderDslsStatus(sampleSnapshot(), { features: ["Solver"] }));
+    expect(report.features.map((f) => f.feature)).toEqual(["solver"]);
+  });
+
+  it("prints DSLicSrv's connection error for a server that is down", () => {
+    const text = renderDslsStatus(sampleSnapshot(false));
+    expect(text).toBe(
+      "License Administration Tool Version 0.1.0.\nadmin >Cannot connect to server lic1 on port 27000\nadmin >\n",
+    );
+    expect(() => dslsParser.parse(text)).toThrow(ServerError);
+  });
+});
+
+describe("dsls properties", () => {
+  it("random usage → render → parse gives the same numbers", () => {
+    fc.assert(
+      fc.property(snapshotArb, (snapshot) => {
+        const report = dslsParser.parse(renderDslsStatus(snapshot));
+        expect(report.warnings).toEqual([]);
+        const read = new Map(
+          report.features.map((f) => [
+            f.feature.toLowerCase(),
+            { total: f.total, used: f.used, uses: f.uses },
+          ]),
+        );
+        expect(read).toEqual(expectedUsage(snapshot));
+        for (const feature of report.features) expect(feature.reserved).toBe(0);
+      }),
+      { seed: 20261123, numRuns: 200 },
+    );
+  });
+
+  it("corrupted fixtures give a sane report, a ParseError or a ServerError, nothing else", () => {
+    const fixtures = readdirSync(FIXTURES).map((name) =>
+      readFileSync(new URL(name, FIXTURES), "utf8"),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...fixtures).chain(corruptedArb), (text) => {
+        try {
+          expectSaneReport(dslsParser.parse(text));
+        } catch (error) {
+          if (error instanceof ParseError || error instanceof ServerError) return;
+          throw error;
+        }
+      }),
+      { seed: 20261124, numRuns: 200 },
+    );
+  });
+});
