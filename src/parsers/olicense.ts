@@ -23,12 +23,21 @@ const PREAMBLE = [
 ];
 const KEY_VALUE = /^\s*([A-Za-z][\w-]*):[ \t]*(.*)$/;
 const MODULES_START = /^\s*Modules:\s*$/;
-const MODULE_HEADER = /^\s*Name;\s*LicenseType;/;
+const MODULE_HEADER = /^\s*Name\s*;.*\bFloatCount\b/;
 const DASH_RULE = /^\s*-{3,}\s*$/;
 const LOCKED_BY = /^\s*(\S+)\s+FloatsLockedBy:\s*$/;
 const LOCK_HOLDER = /^\s*(\S+)@(\S+)\s+#(\S+)\s*$/;
 
 type Section = "preamble" | "license" | "modules";
+
+/** Where a module row keeps its fields; read from the table header when there is one. */
+interface ModuleColumns {
+  name: number;
+  floatCount: number;
+  expiration: number | undefined;
+}
+
+const DEFAULT_COLUMNS: ModuleColumns = { name: 0, floatCount: 2, expiration: 3 };
 
 interface OpenModule {
   key: string;
@@ -53,6 +62,7 @@ export function parseOlixtool(output: string): ParsedReport {
   let recognised = false;
   let application: string | undefined;
   let module: OpenModule | undefined;
+  let columns = DEFAULT_COLUMNS;
 
   const notUnderstood = (lineNumber: number, line: string): void => {
     if (!recognised) {
@@ -94,7 +104,11 @@ export function parseOlixtool(output: string): ParsedReport {
     }
 
     // section === "modules"
-    if (MODULE_HEADER.test(line) || DASH_RULE.test(line)) return;
+    if (MODULE_HEADER.test(line)) {
+      columns = readModuleHeader(line);
+      return;
+    }
+    if (DASH_RULE.test(line)) return;
 
     const locked = LOCKED_BY.exec(line);
     if (locked) {
@@ -118,7 +132,7 @@ export function parseOlixtool(output: string): ParsedReport {
     }
 
     if (line.includes(";")) {
-      module = { key: readModuleRow(line, lineNumber, features, application) };
+      module = { key: readModuleRow(line, lineNumber, columns, features, application) };
       return;
     }
 
@@ -132,18 +146,34 @@ export function parseOlixtool(output: string): ParsedReport {
 }
 
 /** Reads `name; type; count; expiration;` and adds the count to the module's total. */
+function readModuleHeader(line: string): ModuleColumns {
+  const names = line.split(";").map((name) => name.trim().toLowerCase());
+  const position = (name: string): number | undefined => {
+    const index = names.indexOf(name);
+    return index < 0 ? undefined : index;
+  };
+  return {
+    name: position("name") ?? DEFAULT_COLUMNS.name,
+    floatCount: position("floatcount") ?? DEFAULT_COLUMNS.floatCount,
+    expiration: position("expiration"),
+  };
+}
+
 function readModuleRow(
   line: string,
   lineNumber: number,
+  columns: ModuleColumns,
   features: FeatureAccumulator,
   application: string | undefined,
 ): string {
   const fields = line.split(";").map((field) => field.trim());
-  const [name, , floatCount, expiration] = fields;
-  if (!name || fields.length < 3) {
-    throw new ParseError("module row needs name; type; count", lineNumber, line);
+  const name = fields[columns.name];
+  const floatCount = fields[columns.floatCount];
+  const expiration = columns.expiration === undefined ? undefined : fields[columns.expiration];
+  if (!name || floatCount === undefined) {
+    throw new ParseError("module row needs a name and a FloatCount", lineNumber, line);
   }
-  const total = parseCount(floatCount ?? "", lineNumber, line, "FloatCount");
+  const total = parseCount(floatCount, lineNumber, line, "FloatCount");
   return features.addPool(name, {
     total,
     product: application,

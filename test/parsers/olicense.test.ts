@@ -190,6 +190,29 @@ describe("olicense parse: bad and odd input", () => {
     );
   });
 
+  it("reads module fields where the table header puts them", () => {
+    const report = olicenseParser.parse(
+      [
+        ...header.slice(0, 7),
+        "  Name; FloatCount; LicenseType; Expiration",
+        "  solver;\t12;\tFreeFloating;\t2027-01-01 00:00:00;",
+        "    1 FloatsLockedBy:",
+        "      kim@node9 #1",
+      ].join("\n"),
+    );
+    expect(report.features).toEqual([
+      {
+        feature: "solver",
+        total: 12,
+        used: 1,
+        reserved: 0,
+        product: "cosin",
+        expires: "2027-01-01 00:00:00",
+        uses: [{ username: "kim", host: "node9", count: 1 }],
+      },
+    ]);
+  });
+
   it("accepts CRLF line ends", () => {
     const report = olicenseParser.parse(fixture("usage.txt").replace(/\n/g, "\r\n"));
     expect(report.features.map((f) => f.used)).toEqual([3, 2, 0, 6, 1]);
