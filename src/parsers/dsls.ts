@@ -46,7 +46,9 @@ interface Columns {
   inuse: number;
 }
 
-interface SessionRow {
+interface CsvRow {
+  /** the header in force for this row */
+  columns: Columns;
   fields: string[];
   lineNumber: number;
   line: string;
@@ -73,7 +75,7 @@ export function parseDslsUsage(output: string): ParsedReport {
   });
 
   let columns = readHeader(lines[headerIndex] ?? "", headerIndex + 1);
-  const rows: Array<SessionRow & { columns: Columns }> = [];
+  const rows: CsvRow[] = [];
   for (let index = headerIndex + 1; index < lines.length; index++) {
     const line = lines[index] ?? "";
     const lineNumber = index + 1;
@@ -119,7 +121,7 @@ function readHeader(line: string, lineNumber: number): Columns {
  * Groups rows by license (every describing column plus Count and Inuse): each license adds
  * its Count and Inuse once, and each of its session rows adds a use.
  */
-function sumLicenses(rows: ReadonlyArray<SessionRow & { columns: Columns }>): FeatureUsage[] {
+function sumLicenses(rows: readonly CsvRow[]): FeatureUsage[] {
   const features = new FeatureAccumulator();
   const seenLicenses = new Map<string, string>();
   for (const { fields, lineNumber, line, columns } of rows) {

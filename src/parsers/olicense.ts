@@ -139,13 +139,10 @@ export function parseOlixtool(output: string): ParsedReport {
     notUnderstood(lineNumber, line);
   });
 
-  if (!recognised) {
-    throw new ParseError("not olixtool output: no banner and no license block", 1, lines[0] ?? "");
-  }
   return { type: "olicense", features: features.toFeatures(), warnings };
 }
 
-/** Reads `name; type; count; expiration;` and adds the count to the module's total. */
+/** Column positions from `Name; LicenseType; FloatCount; Expiration`, in whatever order. */
 function readModuleHeader(line: string): ModuleColumns {
   const names = line.split(";").map((name) => name.trim().toLowerCase());
   const position = (name: string): number | undefined => {
@@ -159,6 +156,7 @@ function readModuleHeader(line: string): ModuleColumns {
   };
 }
 
+/** Reads `name; type; count; expiration;` and adds the count to the module's total. */
 function readModuleRow(
   line: string,
   lineNumber: number,
