@@ -120,6 +120,19 @@ describe("lmkeeper parse", () => {
     ]);
   });
 
+  it("keeps UTF-8 user names intact", () => {
+    const run = lmkeeper(["parse", "--type", "olicense", fixture("olicense/usage.txt")]);
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      features: Array<{ uses: Array<{ username: string }> }>;
+    };
+    expect(report.features[0]?.uses.map((use) => use.username)).toEqual([
+      "sbhyma",
+      "user22",
+      "jürgen.weiß",
+    ]);
+  });
+
   it("reads standard input when no file is given", () => {
     const run = lmkeeper(
       ["parse", "--type", "olicense"],
