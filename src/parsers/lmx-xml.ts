@@ -153,12 +153,3 @@ function lineIndexOf(lineStarts: readonly number[], offset: number): number {
   }
   return low;
 }
-
-/** Characters that must be escaped inside a double-quoted attribute value. */
-export function escapeXmlAttribute(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-}

@@ -184,7 +184,9 @@ describe("lsdyna parser errors", () => {
 
   it("rejects an unreadable count instead of reading zero", () => {
     const text = fixture("lstc_qrun_r.txt").replace("LICENSE GROUP     0", "LICENSE GROUP     x");
-    expect(() => lsdynaParser.parse(text)).toThrow(/USED "x" is not a non-negative integer \(line 9:/);
+    expect(() => lsdynaParser.parse(text)).toThrow(
+      /USED "x" is not a non-negative integer \(line 9:/,
+    );
   });
 
   it("rejects '-' for USED when FREE exceeds MAX", () => {
