@@ -9,6 +9,8 @@ import {
   utcParts,
 } from "./vendor-totals.js";
 
+const UNKNOWN_IP = "0.0.0.0";
+
 export interface LmxStatusOptions {
   /** print `lmxendutil -licstatxml` instead of `-licstat` */
   xml?: boolean;
@@ -21,7 +23,8 @@ export interface LmxStatusOptions {
  * feature block (LM-X prints one block per license version), which the parser sums per
  * feature. "Used" counts leased seats plus outstanding reservations (LM-X has no reservation
  * figure); an uncounted pool prints the total 2147483647, LM-X's unlimited. The tool prints a
- * client's IP address, which a snapshot does not know: the brackets stay empty. Times are UTC.
+ * client's IP address, which a snapshot does not know: it prints the unspecified address
+ * 0.0.0.0, which keeps the line in the shape other LM-X readers expect. Times are UTC.
  */
 export function renderLmxStatus(snapshot: StatusSnapshot, opts: LmxStatusOptions = {}): string {
   const year = utcParts(snapshot.generatedAt).year;
@@ -58,7 +61,7 @@ function renderText(snapshot: StatusSnapshot): string[] {
     for (const lease of pool.leases) {
       lines.push(
         "",
-        `${lease.count} license(s) used by ${token(lease.user)}@${token(lease.host)} []`,
+        `${lease.count} license(s) used by ${token(lease.user)}@${token(lease.host)} [${UNKNOWN_IP}]`,
         `Login time: ${timestamp(lease)}   Checkout time: ${timestamp(lease)}`,
       );
     }
@@ -100,7 +103,7 @@ function renderXml(snapshot: StatusSnapshot): string[] {
       const user = [
         attr("NAME", lease.user),
         attr("HOST", lease.host),
-        attr("IP", ""),
+        attr("IP", UNKNOWN_IP),
         attr("USED_LICENSES", lease.count),
         attr("LOGIN_TIME", timestamp(lease)),
         attr("CHECKOUT_TIME", timestamp(lease)),
