@@ -22,7 +22,8 @@ const SERVER_ERRORS: readonly RegExp[] = [
 const XML_START = /^<(\?xml\b|LM-X\b|LICENSE_PATH\b)/i;
 
 const SERVER_HEADER = /^LM-X License Server on \S+/i;
-const FEATURE_HEADER = /^Feature:\s*(\S+)(?:\s+Version:\s*(\S*))?(?:\s+Vendor:\s*(\S*))?/;
+const FEATURE_HEADER =
+  /^Feature:\s*(\S+)(?:\s+Version:(?:[ \t]+(?!Vendor:)(\S+))?)?(?:\s+Vendor:(?:[ \t]+(\S+))?)?/;
 const DATES = /^Start date:\s*\S+\s+Expire date:\s*(\S+)/;
 const COUNTS = /^(\S+) of (\S+) license\(s\) used:?$/;
 const USER = /^(\S+) license\(s\) used by (\S+)@(\S+)(?:\s+\[[^\]]*\])?$/;
@@ -110,7 +111,12 @@ function parseText(lines: readonly string[]): ParsedReport {
   });
 
   if (!sawServer && blocks.length === 0) {
-    throw new ParseError("no LM-X license server found in the output", 1, lines[0] ?? "");
+    throw new ParseError(
+      "no LM-X license server found in the output",
+      1,
+      lines[0] ?? "",
+      numbered(lines),
+    );
   }
   return { type: "lmx", features: mergeBlocks(blocks), warnings };
 }
@@ -267,6 +273,11 @@ function mergeBlocks(blocks: readonly FeatureBlock[]): FeatureUsage[] {
     }
     return usage;
   });
+}
+
+/** The first non-blank lines as `N: text`, for a ParseError about the whole output. */
+function numbered(lines: readonly string[], limit = 20): string[] {
+  return lines.flatMap((line, i) => (line.trim() ? [`${i + 1}: ${line}`] : [])).slice(0, limit);
 }
 
 export const lmxParser: Parser = {

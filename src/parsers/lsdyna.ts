@@ -136,7 +136,12 @@ export function parseLstcQrun(output: string): ParsedReport {
   });
 
   if (!sawTable) {
-    throw new ParseError("no LICENSE INFORMATION table in the output", 1, lines[0] ?? "");
+    throw new ParseError(
+      "no LICENSE INFORMATION table in the output",
+      1,
+      lines[0] ?? "",
+      numbered(lines),
+    );
   }
   return {
     type: "lsdyna",
@@ -230,6 +235,11 @@ function mergePrograms(
     if (queued !== undefined) feature.queued = queued;
   }
   return [...features.values()];
+}
+
+/** The first non-blank lines as `N: text`, for a ParseError about the whole output. */
+function numbered(lines: readonly string[], limit = 20): string[] {
+  return lines.flatMap((line, i) => (line.trim() ? [`${i + 1}: ${line}`] : [])).slice(0, limit);
 }
 
 export const lsdynaParser: Parser = {

@@ -26,13 +26,10 @@ const SERVER_ERROR_PATTERNS: readonly RegExp[] = [
 
 const POOL_HEADER = /^(\S+) license pool status on \S+/;
 const USAGE_HEADER = /^(\S+) license usage status on \S+/;
-/** Lines that start a block without usage data: they end the current pool/usage block. */
-const OTHER_HEADERS: readonly RegExp[] = [
-  /^rlm status on \S+/,
-  /^\S+ ISV server status on \S+/,
-  /^-+ ISV servers -+$/,
-  /\bstatistics(\s*\(|:|$)/i,
-];
+/** Lines that show the output is rlmstat's, and end the current pool/usage block. */
+const STATUS_HEADERS: readonly RegExp[] = [/^rlm status on \S+/, /^\S+ ISV server status on \S+/];
+/** Other lines that start a block without usage data. */
+const OTHER_HEADERS: readonly RegExp[] = [/^-+ ISV servers -+$/, /\bstatistics(\s*\(|:|$)/i];
 /** Statistics counters can appear without a header of their own: never usage data. */
 const STATISTICS_LINE = /^(Messages|Connections|Checkouts|Denials|Removals|Startup time):/;
 
@@ -102,9 +99,10 @@ export function parseRlmstat(output: string): ParsedReport {
 
     const poolHeader = POOL_HEADER.exec(line);
     const usageHeader = USAGE_HEADER.exec(line);
-    if (poolHeader || usageHeader || OTHER_HEADERS.some((re) => re.test(line))) {
+    const statusHeader = STATUS_HEADERS.some((re) => re.test(line));
+    if (poolHeader || usageHeader || statusHeader || OTHER_HEADERS.some((re) => re.test(line))) {
       closePool();
-      sawStatus = true;
+      sawStatus ||= Boolean(poolHeader || usageHeader || statusHeader);
       if (poolHeader) block = { kind: "pool", isv: poolHeader[1] ?? "" };
       else if (usageHeader) block = { kind: "usage", isv: usageHeader[1] ?? "" };
       else block = { kind: "none" };
@@ -163,7 +161,7 @@ export function parseRlmstat(output: string): ParsedReport {
   closePool();
 
   if (!sawStatus) {
-    throw new ParseError("no rlm status found in the output", 1, lines[0] ?? "");
+    throw new ParseError("no rlm status found in the output", 1, lines[0] ?? "", numbered(lines));
   }
   for (const pending of pendingUses) {
     const feature = features.get(pending.product.toLowerCase());
@@ -177,6 +175,11 @@ export function parseRlmstat(output: string): ParsedReport {
     feature.uses.push(pending.use);
   }
   return { type: "rlm", features: [...features.values()].map(toFeatureUsage), warnings };
+}
+
+/** The first non-blank lines as `N: text`, for a ParseError about the whole output. */
+function numbered(lines: readonly string[], limit = 20): string[] {
+  return lines.flatMap((line, i) => (line.trim() ? [`${i + 1}: ${line}`] : [])).slice(0, limit);
 }
 
 function throwIfServerError(lines: readonly string[]): void {

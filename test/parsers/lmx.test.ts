@@ -261,3 +261,19 @@ describe("lmx parser on -licstatxml output", () => {
     });
   });
 });
+
+describe("lmx parser details", () => {
+  it("reads a feature header whose version is empty", () => {
+    const text =
+      "LM-X License Server on 6200@h:\nFeature: A Version: Vendor: V\n0 of 2 license(s) used\n";
+    expect(lmxParser.parse(text).features).toEqual([
+      { feature: "A", total: 2, used: 0, reserved: 0, uses: [], vendor: "V" },
+    ]);
+  });
+
+  it("lists the lines it saw when the output is not lmxendutil's", () => {
+    const error = catchError(() => lmxParser.parse("\nfoo\nbar\n"));
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as ParseError).unparsedLines).toEqual(["2: foo", "3: bar"]);
+  });
+});

@@ -147,10 +147,14 @@ describe("rlm parser errors", () => {
     expect(() => rlmParser.parse("\n \n")).toThrow(ParseError);
   });
 
-  it("rejects output that is not rlmstat's", () => {
-    const error = catchError(() => rlmParser.parse("hello\nworld\n"));
+  it("rejects output that is not rlmstat's, listing the lines it saw", () => {
+    const error = catchError(() => rlmParser.parse("hello\nRecent Statistics (00:01:12)\n"));
     expect(error).toBeInstanceOf(ParseError);
-    expect(error).toMatchObject({ lineNumber: 1, lineText: "hello" });
+    expect(error).toMatchObject({
+      lineNumber: 1,
+      lineText: "hello",
+      unparsedLines: ["1: hello", "2: Recent Statistics (00:01:12)"],
+    });
   });
 
   it("rejects a product whose count line is missing", () => {
