@@ -59,3 +59,32 @@ describe("lmx parser on damaged output", () => {
     );
   });
 });
+
+describe("lmx XML attribute values", () => {
+  it("come back exactly as rendered, whatever characters user and host names hold", () => {
+    fc.assert(
+      fc.property(
+        statusSnapshot,
+        fc.string({ minLength: 1 }),
+        fc.string({ minLength: 1 }),
+        (snapshot, user, host) => {
+          const pool = snapshot.features[0]?.pools[0];
+          fc.pre(pool !== undefined && !/license server/i.test(user + host));
+          pool!.leases.unshift({
+            user,
+            host,
+            display: "",
+            version: "1.0",
+            handle: 1,
+            startedAt: snapshot.generatedAt,
+            count: 2,
+          });
+          const report = lmxParser.parse(renderLmxStatus(snapshot, { xml: true }));
+          const feature = report.features.find((f) => f.feature === snapshot.features[0]!.name);
+          expect(feature?.uses[0]).toEqual({ username: user, host, count: 2 });
+        },
+      ),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+});
