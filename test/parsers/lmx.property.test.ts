@@ -67,7 +67,8 @@ describe("lmx XML attribute values", () => {
         statusSnapshot,
         fc.string({ minLength: 1 }),
         fc.string({ minLength: 1 }),
-        (snapshot, user, host) => {
+        (generated, user, host) => {
+          const snapshot = structuredClone(generated);
           const pool = snapshot.features[0]?.pools[0];
           fc.pre(pool !== undefined && !/license server/i.test(user + host));
           pool!.leases.unshift({
