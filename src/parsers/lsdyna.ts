@@ -60,16 +60,17 @@ export function parseLstcQrun(output: string): ParsedReport {
     }
   });
 
-  const programs: ProgramRow[] = [];
-  const ungrouped: ProgramRow[] = [];
-  const running: Array<{ program: string; use: LicenseUse }> = [];
-  const queuedBy = new Map<string, number>();
-  const warnings: string[] = [];
+  const state: QrunState = {
+    programs: [],
+    ungrouped: [],
+    running: [],
+    queuedBy: new Map(),
+    warnings: [],
+  };
   let section: Section = "preamble";
   let sawTable = false;
 
   lines.forEach((raw, index) => {
-    const lineNumber = index + 1;
     const line = raw.trim();
     if (line === "") return;
     if (TABLE_TITLE.test(line)) {
@@ -83,56 +84,8 @@ export function parseLstcQrun(output: string): ParsedReport {
       return;
     }
     if (section === "preamble" || NO_PROGRAMS.test(line)) return;
-
-    if (section === "table") {
-      if (TABLE_HEADER.test(line) || RULE.test(line)) return;
-      if (line.includes("|")) {
-        const row = readRow(line, lineNumber, raw);
-        if (row.kind === "group") {
-          for (const program of ungrouped)
-            program.group = { ...row.counts, lineNumber, lineText: raw };
-          ungrouped.length = 0;
-        } else {
-          const program: ProgramRow = {
-            ...row.counts,
-            ...row.program,
-            lineNumber,
-            lineText: raw,
-            uses: [],
-          };
-          programs.push(program);
-          ungrouped.push(program);
-        }
-        return;
-      }
-      const user = USER_LINE.exec(line);
-      const program = programs[programs.length - 1];
-      if (user && program) {
-        program.uses.push({
-          username: user[1] ?? "",
-          host: user[3] ?? "",
-          count: parseCount(user[4] ?? "", lineNumber, raw, "licenses held"),
-        });
-        return;
-      }
-      warnings.push(`line ${lineNumber}: not understood in LICENSE INFORMATION: ${raw}`);
-      return;
-    }
-
-    if (PROGRAMS_HEADER.test(line) || RULE.test(line)) return;
-    const row = PROGRAMS_ROW.exec(line);
-    if (!row) {
-      warnings.push(`line ${lineNumber}: not understood in ${section} programs: ${raw}`);
-      return;
-    }
-    const program = row[4] ?? "";
-    if (section === "running") {
-      const count = parseCount(row[6] ?? "", lineNumber, raw, "# procs");
-      running.push({ program, use: { username: row[1] ?? "", host: row[3] ?? "", count } });
-    } else {
-      const key = program.toLowerCase();
-      queuedBy.set(key, (queuedBy.get(key) ?? 0) + 1);
-    }
+    if (section === "table") readTableLine(state, line, index + 1, raw);
+    else readProgramsLine(state, section, line, index + 1, raw);
   });
 
   if (!sawTable) {
@@ -145,9 +98,78 @@ export function parseLstcQrun(output: string): ParsedReport {
   }
   return {
     type: "lsdyna",
-    features: mergePrograms(programs, running, queuedBy),
-    warnings,
+    features: mergePrograms(state.programs, state.running, state.queuedBy),
+    warnings: state.warnings,
   };
+}
+
+interface QrunState {
+  programs: ProgramRow[];
+  /** programs printed since the last LICENSE GROUP row */
+  ungrouped: ProgramRow[];
+  running: Array<{ program: string; use: LicenseUse }>;
+  queuedBy: Map<string, number>;
+  warnings: string[];
+}
+
+/** A program row, a LICENSE GROUP row or a user line of the program above. */
+function readTableLine(state: QrunState, line: string, lineNumber: number, raw: string): void {
+  if (TABLE_HEADER.test(line) || RULE.test(line)) return;
+  if (line.includes("|")) {
+    const row = readRow(line, lineNumber, raw);
+    if (row.kind === "group") {
+      for (const program of state.ungrouped) {
+        program.group = { ...row.counts, lineNumber, lineText: raw };
+      }
+      state.ungrouped.length = 0;
+      return;
+    }
+    const program: ProgramRow = {
+      ...row.counts,
+      ...row.program,
+      lineNumber,
+      lineText: raw,
+      uses: [],
+    };
+    state.programs.push(program);
+    state.ungrouped.push(program);
+    return;
+  }
+  const user = USER_LINE.exec(line);
+  const program = state.programs[state.programs.length - 1];
+  if (user && program) {
+    program.uses.push({
+      username: user[1] ?? "",
+      host: user[3] ?? "",
+      count: parseCount(user[4] ?? "", lineNumber, raw, "licenses held"),
+    });
+    return;
+  }
+  state.warnings.push(`line ${lineNumber}: not understood in LICENSE INFORMATION: ${raw}`);
+}
+
+/** A row of the Running Programs (holders) or Queued Programs (waiting users) table. */
+function readProgramsLine(
+  state: QrunState,
+  section: "running" | "queued",
+  line: string,
+  lineNumber: number,
+  raw: string,
+): void {
+  if (PROGRAMS_HEADER.test(line) || RULE.test(line)) return;
+  const row = PROGRAMS_ROW.exec(line);
+  if (!row) {
+    state.warnings.push(`line ${lineNumber}: not understood in ${section} programs: ${raw}`);
+    return;
+  }
+  const program = row[4] ?? "";
+  if (section === "running") {
+    const count = parseCount(row[6] ?? "", lineNumber, raw, "# procs");
+    state.running.push({ program, use: { username: row[1] ?? "", host: row[3] ?? "", count } });
+    return;
+  }
+  const key = program.toLowerCase();
+  state.queuedBy.set(key, (state.queuedBy.get(key) ?? 0) + 1);
 }
 
 type Row =
