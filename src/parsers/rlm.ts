@@ -122,41 +122,19 @@ export function parseRlmstat(output: string): ParsedReport {
           lineText: raw,
           counted: false,
         };
-        return;
+      } else if (!readPoolDetail(features, pool, line, lineNumber, raw)) {
+        warnings.push(
+          `line ${lineNumber}: not understood in ${block.isv} license pool status: ${raw}`,
+        );
       }
-      if (line.startsWith("count:")) {
-        if (!pool || pool.counted) {
-          warnings.push(`line ${lineNumber}: count line without a product line: ${raw}`);
-          return;
-        }
-        addPoolCounts(features, pool, line, lineNumber, raw);
-        pool.counted = true;
-        return;
-      }
-      if (line.startsWith("obsolete:") && pool) return;
+      return;
+    }
+    const use = readUsageLine(line, lineNumber, raw);
+    if (use) pendingUses.push(use);
+    else
       warnings.push(
-        `line ${lineNumber}: not understood in ${block.isv} license pool status: ${raw}`,
+        `line ${lineNumber}: not understood in ${block.isv} license usage status: ${raw}`,
       );
-      return;
-    }
-
-    const usage = USAGE_LINE.exec(line);
-    if (usage) {
-      pendingUses.push({
-        product: usage[1] ?? "",
-        use: {
-          username: usage[3] ?? "",
-          host: usage[4] ?? "",
-          count: parseCount(usage[5] ?? "", lineNumber, raw, "tokens held"),
-        },
-        lineNumber,
-        lineText: raw,
-      });
-      return;
-    }
-    warnings.push(
-      `line ${lineNumber}: not understood in ${block.isv} license usage status: ${raw}`,
-    );
   });
   closePool();
 
@@ -189,6 +167,39 @@ function throwIfServerError(lines: readonly string[]): void {
       throw new ServerError("rlm server is not reachable", index + 1, raw);
     }
   });
+}
+
+/** The `count:` and `obsolete:` lines under a product line; false when the line is neither. */
+function readPoolDetail(
+  features: Map<string, FeatureAccumulator>,
+  pool: PendingPool | undefined,
+  line: string,
+  lineNumber: number,
+  raw: string,
+): boolean {
+  if (!pool) return false;
+  if (line.startsWith("count:") && !pool.counted) {
+    addPoolCounts(features, pool, line, lineNumber, raw);
+    pool.counted = true;
+    return true;
+  }
+  return line.startsWith("obsolete:");
+}
+
+/** `product vVER: user@host N/M at MM/DD HH:MM  (handle: x)`: N is the tokens held. */
+function readUsageLine(line: string, lineNumber: number, raw: string): PendingUse | undefined {
+  const usage = USAGE_LINE.exec(line);
+  if (!usage) return undefined;
+  return {
+    product: usage[1] ?? "",
+    use: {
+      username: usage[3] ?? "",
+      host: usage[4] ?? "",
+      count: parseCount(usage[5] ?? "", lineNumber, raw, "tokens held"),
+    },
+    lineNumber,
+    lineText: raw,
+  };
 }
 
 /** Reads `count: N|unlimited, # reservations: N, inuse: N, exp: DATE` into the product's sums. */
