@@ -58,7 +58,7 @@ export function parseLmxendutil(output: string): ParsedReport {
     }
   });
   const xmlLine = lines.findIndex((line) => XML_START.test(line.trim()));
-  return xmlLine >= 0 ? parseXml(output, xmlLine) : parseText(lines);
+  return xmlLine >= 0 ? parseXml(output, lines, xmlLine) : parseText(lines);
 }
 
 function parseText(lines: readonly string[]): ParsedReport {
@@ -121,7 +121,7 @@ function parseText(lines: readonly string[]): ParsedReport {
   return { type: "lmx", features: mergeBlocks(blocks), warnings };
 }
 
-function parseXml(output: string, firstXmlLine: number): ParsedReport {
+function parseXml(output: string, lines: readonly string[], firstXmlLine: number): ParsedReport {
   const startOffset = offsetOfLine(output, firstXmlLine);
   const tags = scanXmlTags(output, startOffset);
   const blocks: FeatureBlock[] = [];
@@ -176,7 +176,11 @@ function parseXml(output: string, firstXmlLine: number): ParsedReport {
     );
   }
   if (paths === 0 && blocks.length === 0) {
-    throw new ParseError("no LICENSE_PATH or FEATURE element in the XML", firstXmlLine + 1, "");
+    throw new ParseError(
+      "no LICENSE_PATH or FEATURE element in the XML",
+      firstXmlLine + 1,
+      lines[firstXmlLine] ?? "",
+    );
   }
   return { type: "lmx", features: mergeBlocks(blocks), warnings };
 }

@@ -277,3 +277,15 @@ describe("lmx parser details", () => {
     expect((error as ParseError).unparsedLines).toEqual(["2: foo", "3: bar"]);
   });
 });
+
+describe("lmx parser on XML without license data", () => {
+  it("rejects a document with neither LICENSE_PATH nor FEATURE, naming where the XML starts", () => {
+    const text =
+      'LM-X End-user Utility v4.9.3\n\n<?xml version="1.0"?>\n<LM-X STAT_VERSION="1.0"></LM-X>\n';
+    expect(catchError(() => lmxParser.parse(text))).toMatchObject({
+      name: "ParseError",
+      lineNumber: 3,
+      lineText: '<?xml version="1.0"?>',
+    });
+  });
+});
