@@ -71,7 +71,7 @@ export async function refreshLeases(graceMs: number, options: SessionOptions): P
           kept.push(waiting);
           reports.push({ ...base, standing: standingOf(waiting, now(), graceMs) });
         } else if (error instanceof LicenseServerError) {
-          reports.push({ ...base, standing: { state: "lost", code: error.code, message: error.message } });
+          reports.push({ ...base, standing: { state: "lost", code: error.code, message: error.serverMessage } });
         } else {
           throw error;
         }

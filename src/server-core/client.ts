@@ -10,9 +10,10 @@ export class LicenseServerError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    /** the server's sentence, without the code */
+    readonly serverMessage: string,
   ) {
-    super(`${code}: ${message}`);
+    super(`${code}: ${serverMessage}`);
     this.name = "LicenseServerError";
   }
 }
