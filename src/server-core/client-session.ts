@@ -10,6 +10,7 @@ import {
   readClientState,
   rememberLease,
   standingOf,
+  withStateLock,
   writeClientState,
   type HeldLease,
   type Standing,
@@ -30,7 +31,11 @@ export interface LeaseReport {
   standing: Standing | { state: "lost"; code: string; message: string };
 }
 
-export async function checkoutAndRemember(server: string, params: CheckoutParams, options: SessionOptions): Promise<LeaseView> {
+export function checkoutAndRemember(server: string, params: CheckoutParams, options: SessionOptions): Promise<LeaseView> {
+  return withStateLock(options.statePath, () => checkoutUnlocked(server, params, options));
+}
+
+async function checkoutUnlocked(server: string, params: CheckoutParams, options: SessionOptions): Promise<LeaseView> {
   const now = options.now ?? Date.now;
   const client = new LicenseClient({ ...options.client, baseUrl: server });
   try {
@@ -46,7 +51,11 @@ export async function checkoutAndRemember(server: string, params: CheckoutParams
  * Renews every remembered lease. A lease the server no longer knows is "lost" and forgotten;
  * one whose server cannot be reached enters (or stays in) its grace period.
  */
-export async function refreshLeases(graceMs: number, options: SessionOptions): Promise<LeaseReport[]> {
+export function refreshLeases(graceMs: number, options: SessionOptions): Promise<LeaseReport[]> {
+  return withStateLock(options.statePath, () => refreshUnlocked(graceMs, options));
+}
+
+async function refreshUnlocked(graceMs: number, options: SessionOptions): Promise<LeaseReport[]> {
   const now = options.now ?? Date.now;
   const state = readClientState(options.statePath);
   const kept: HeldLease[] = [];
@@ -85,7 +94,11 @@ export async function refreshLeases(graceMs: number, options: SessionOptions): P
 }
 
 /** Checks remembered leases in (all, or those matching a lease id or feature name); returns those released. */
-export async function checkinRemembered(selector: string | undefined, options: SessionOptions): Promise<HeldLease[]> {
+export function checkinRemembered(selector: string | undefined, options: SessionOptions): Promise<HeldLease[]> {
+  return withStateLock(options.statePath, () => checkinUnlocked(selector, options));
+}
+
+async function checkinUnlocked(selector: string | undefined, options: SessionOptions): Promise<HeldLease[]> {
   const state = readClientState(options.statePath);
   const chosen = (held: HeldLease) =>
     selector === undefined || held.lease.id === selector || held.lease.feature.toLowerCase() === selector.toLowerCase();

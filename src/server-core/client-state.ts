@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { z } from "zod";
@@ -96,4 +97,45 @@ export function rememberLease(state: ClientState, server: string, lease: LeaseVi
     version: 1,
     leases: [...state.leases, { server, lease, validatedAt: new Date(now).toISOString() }],
   };
+}
+
+const LOCK_WAIT_MS = 10_000;
+/** a lock older than this was left by a process that died holding it */
+const STALE_LOCK_MS = 60_000;
+
+/**
+ * Runs `work` while holding `<state>.lock` (created exclusively), so concurrent invocations
+ * of the script commands do not lose each other's leases in the read-modify-write.
+ */
+export async function withStateLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  mkdirSync(dirname(path), { recursive: true });
+  const lockPath = `${path}.lock`;
+  const giveUpAt = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lockPath, "wx"));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (isStale(lockPath)) {
+        unlinkSync(lockPath);
+        continue;
+      }
+      if (Date.now() > giveUpAt) throw new ClientStateError(`${lockPath}: still locked after ${LOCK_WAIT_MS / 1000} s`);
+      await sleep(10 + Math.random() * 20);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    unlinkSync(lockPath);
+  }
+}
+
+function isStale(lockPath: string): boolean {
+  try {
+    return Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS;
+  } catch {
+    return false;
+  }
 }

@@ -68,6 +68,12 @@ export class LicenseService {
     return [...this.leases.values()].filter((lease) => lease.expiresAt > now);
   }
 
+  /** Stored leases whose pool is gone (license file edited, code returned elsewhere). */
+  leasesWithoutPool(): Lease[] {
+    const known = new Set(this.poolList.map((pool) => pool.id));
+    return [...this.leases.values()].filter((lease) => !known.has(lease.poolId));
+  }
+
   inUse(poolId: string, now = this.now()): number {
     return poolInUse(this.engineState, poolId, now);
   }

@@ -58,6 +58,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const admin = await AdminAccess.open(store, now());
     if (admin.isDefaultPassword) logger.warn("the admin password is still the default: change it with `lmkeeper server set-password`");
     await service.sweep();
+    for (const lease of service.leasesWithoutPool()) {
+      logger.warn(
+        { lease: lease.id, pool: lease.poolId, feature: lease.feature, user: lease.user, host: lease.host },
+        "stored lease belongs to a pool the license files no longer define; it stays until checked in or expired",
+      );
+    }
 
     app = (config.tls
       ? Fastify({ https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } })

@@ -80,6 +80,15 @@ describe("client grace period", () => {
     expect(readClientState(statePath).leases).toEqual([]);
   });
 
+  it("loses no lease when several invocations share the state file at once", async () => {
+    const leases = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => checkoutAndRemember(server!.url, { ...request, feature: "solver", user: `u${n}` }, { statePath })),
+    );
+    const held = readClientState(statePath).leases.map((entry) => entry.lease.id).sort();
+    expect(held).toEqual(leases.map((lease) => lease.id).sort());
+    expect(existsSync(`${statePath}.lock`)).toBe(false);
+  });
+
   it("reports a denial as a LicenseServerError and remembers nothing", async () => {
     await expect(checkoutAndRemember(server!.url, { ...request, version: "2099" }, { statePath })).rejects.toMatchObject({
       constructor: LicenseServerError,

@@ -127,6 +127,19 @@ describe("lease API over real HTTP", () => {
     expect(await server.service.sweep()).toBe(2);
   });
 
+  it("answers 500 and keeps no trace of a grant whose write failed", async () => {
+    expect((await checkout({ feature: "mesher", count: 2 })).status).toBe(201);
+    server.service["store"].db.exec("ALTER TABLE leases RENAME TO leases_gone");
+    const failed = await checkout({ feature: "mesher", count: 2 });
+    expect(failed.status).toBe(500);
+    expect(failed.body.error.code).toBe("INTERNAL_ERROR");
+    expect(server.service.inUse("lic:mesher:1")).toBe(2);
+    server.service["store"].db.exec("ALTER TABLE leases_gone RENAME TO leases");
+    // the seats of the failed grant were never taken: two are still free
+    expect((await checkout({ feature: "mesher", count: 2 })).status).toBe(201);
+    expect((await checkout({ feature: "mesher" })).body.error.code).toBe("ALL_IN_USE");
+  });
+
   it("returns the status snapshot with leases mapped to their pools", async () => {
     clock.ms = Date.UTC(2026, 10, 22, 9, 5);
     const granted = await checkout({ feature: "solver", version: "2027", count: 3, display: "/dev/tty", user: "alice" });
