@@ -17,6 +17,8 @@ export interface Pool {
   expires: string;
   /** epoch ms at which the pool stops granting; null = never */
   expiresAt: number | null;
+  /** epoch ms before which the pool does not grant (START=); absent = always */
+  startsAt?: number;
   count: number | "uncounted";
   vendorString?: string;
   hostId?: string;
@@ -64,6 +66,7 @@ export type DenialCode =
   | "FEATURE_NOT_FOUND"
   | "VERSION_TOO_NEW"
   | "LICENSE_EXPIRED"
+  | "NOT_YET_VALID"
   | "ALL_IN_USE"
   | "REQUEST_EXCEEDS_TOTAL";
 
@@ -92,6 +95,10 @@ export function poolInUse(state: EngineState, poolId: string, now: number): numb
   return used;
 }
 
+export function poolHasStarted(pool: Pool, now: number): boolean {
+  return pool.startsAt === undefined || now >= pool.startsAt;
+}
+
 export function poolIsExpired(pool: Pool, now: number): boolean {
   return pool.expiresAt !== null && now >= pool.expiresAt;
 }
@@ -113,9 +120,13 @@ export function allocate(state: EngineState, request: CheckoutRequest, now: numb
       `Version ${request.version} of "${request.feature}" was requested; the newest licensed is ${newest}`,
     );
   }
-  const current = versioned.filter((pool) => !poolIsExpired(pool, now));
+  const started = versioned.filter((pool) => poolHasStarted(pool, now));
+  if (started.length === 0) {
+    return deny("NOT_YET_VALID", `The license for "${request.feature}" is not valid yet (START date in the future)`);
+  }
+  const current = started.filter((pool) => !poolIsExpired(pool, now));
   if (current.length === 0) {
-    const latest = versioned.map((pool) => pool.expires).join(", ");
+    const latest = started.map((pool) => pool.expires).join(", ");
     return deny("LICENSE_EXPIRED", `The license for "${request.feature}" has expired (${latest})`);
   }
   const ordered = [

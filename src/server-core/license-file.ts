@@ -219,6 +219,12 @@ function parseFeature(
     }
     line.attributes[key.toUpperCase()] = value ?? "";
   }
+  const start = line.attributes["START"];
+  if (start !== undefined) {
+    const parsed = parseExpiry(start, (message) => fail(`START: ${message.replace("expiry date", "date")}`));
+    if (parsed === "permanent") fail(`START date "${start}" is not dd-mmm-yyyy`);
+    line.attributes["START"] = parsed;
+  }
   if (line.count === "uncounted" && line.attributes["HOSTID"] === undefined) {
     fail(`uncounted ${kind} "${feature}" needs a HOSTID`);
   }
@@ -244,6 +250,13 @@ function parseExpiry(text: string, fail: (m: string) => never): string {
   const date = new Date(Date.UTC(Number(year), monthIndex, Number(day)));
   if (year.length !== 4 || date.getUTCDate() !== Number(day)) fail(`expiry date "${text}" is not a real date`);
   return `${Number(day)}-${month}-${year}`;
+}
+
+/** Start of a dd-mmm-yyyy day (UTC), in epoch ms: a START= date is valid from this instant. */
+export function startInstant(date: string): number {
+  const end = expiryInstant(date);
+  if (end === null) throw new Error(`not a date: ${date}`);
+  return end - 24 * 60 * 60 * 1000;
 }
 
 /** End of the expiry day (UTC), in epoch ms; null for permanent. A license is valid while now < this. */

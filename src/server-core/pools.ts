@@ -1,4 +1,4 @@
-import { expiryInstant, type LicenseFile } from "./license-file.js";
+import { expiryInstant, startInstant, type LicenseFile } from "./license-file.js";
 import type { Pool } from "./engine.js";
 import type { Entitlement } from "./entitlements.js";
 
@@ -45,6 +45,8 @@ export function poolsFromLicenseFiles(files: readonly LicenseFile[]): LicensePoo
       };
       const vendorString = line.attributes["VENDOR_STRING"];
       if (vendorString !== undefined) pool.vendorString = vendorString;
+      const start = line.attributes["START"];
+      if (start !== undefined) pool.startsAt = startInstant(start);
       const hostId = line.attributes["HOSTID"];
       if (hostId !== undefined) pool.hostId = hostId;
       pools.push(pool);

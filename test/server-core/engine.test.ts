@@ -105,6 +105,12 @@ describe("allocate", () => {
     expect(allocate(state([expiring]), request(), Date.UTC(2026, 10, 22, 23))).toMatchObject({ kind: "grant" });
   });
 
+  it("denies NOT_YET_VALID before a pool's START date", () => {
+    const later = pool("a", { startsAt: NOW + 1 });
+    expect(allocate(state([later]), request(), NOW)).toMatchObject({ kind: "deny", code: "NOT_YET_VALID" });
+    expect(allocate(state([later]), request(), NOW + 1)).toMatchObject({ kind: "grant" });
+  });
+
   it("serves uncounted pools first and without limit", () => {
     const pools = [pool("counted", { count: 1 }), pool("free", { count: "uncounted", hostId: "ANY" })];
     expect(allocate(state(pools, [lease("free", 500)]), request({ count: 7 }), NOW)).toEqual({

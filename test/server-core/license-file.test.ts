@@ -62,6 +62,12 @@ describe("license file parser", () => {
     expect(file.features[0]?.attributes["SIGN"]).toBe("059A   ADF2 11AA");
   });
 
+  it("turns START= into the instant a pool begins to grant", () => {
+    const file = parseLicenseFile("INCREMENT solver acme 1.0 permanent 2 START=01-Feb-2027 SIGN=0\n", "s.lic");
+    expect(file.features[0]?.attributes["START"]).toBe("1-feb-2027");
+    expect(poolsFromLicenseFiles([file]).pools[0]?.startsAt).toBe(Date.UTC(2027, 1, 1));
+  });
+
   it("treats 31-dec-2030 as valid through the end of that day (UTC)", () => {
     expect(expiryInstant("31-dec-2030")).toBe(Date.UTC(2031, 0, 1));
     expect(expiryInstant("permanent")).toBeNull();
@@ -77,6 +83,7 @@ describe("license file parser", () => {
     ["VENDOR acme\nLICENCE solver\n", 2, 'unknown line type "LICENCE"'],
     ['FEATURE a acme 1.0 permanent 1 VENDOR_STRING="open\n', 1, "unterminated double quote"],
     ["SERVER lic1 ANY 99999\n", 1, 'port "99999"'],
+    ["\nINCREMENT s acme 1.0 permanent 2 START=soon SIGN=0\n", 2, 'START: date "soon" is not dd-mmm-yyyy'],
   ])("names file and line for bad input %#", (text, line, message) => {
     const error = parseError(text);
     expect(error.file).toBe("site.lic");
