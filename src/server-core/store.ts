@@ -1,7 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Lease } from "./engine.js";
+import { claimDatabase } from "./db-lock.js";
 import { GroupCommitter } from "./group-commit.js";
 import { migrate } from "./migrations.js";
 
@@ -35,24 +36,36 @@ export class Store {
   readonly db: Database.Database;
   private readonly committer: GroupCommitter;
   private readonly statements;
+  private readonly release: () => void;
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("busy_timeout = 5000");
-    migrate(this.db);
-    this.committer = new GroupCommitter(this.db);
+    this.release = path === ":memory:" ? () => undefined : claimDatabase(path);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path);
+      // trusted storage holds the admin password hash: owner only
+      if (path !== ":memory:") chmodSync(path, 0o600);
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = FULL");
+      db.pragma("busy_timeout = 5000");
+      migrate(db);
+    } catch (error) {
+      db?.close();
+      this.release();
+      throw error;
+    }
+    this.db = db;
+    this.committer = new GroupCommitter(db);
     this.statements = {
-      insertLease: this.db.prepare(`INSERT INTO leases
+      insertLease: db.prepare(`INSERT INTO leases
         (id, pool_id, feature, version, count, user, host, display, device_id, handle, started_at, last_seen_at, expires_at)
         VALUES (@id, @poolId, @feature, @version, @count, @user, @host, @display, @deviceId, @handle, @startedAt, @lastSeenAt, @expiresAt)`),
-      renewLease: this.db.prepare("UPDATE leases SET last_seen_at = ?, expires_at = ? WHERE id = ?"),
-      deleteLease: this.db.prepare("DELETE FROM leases WHERE id = ?"),
-      upsertActivation: this.db.prepare(`INSERT INTO activations (code, count, updated_at) VALUES (?, ?, ?)
+      renewLease: db.prepare("UPDATE leases SET last_seen_at = ?, expires_at = ? WHERE id = ?"),
+      deleteLease: db.prepare("DELETE FROM leases WHERE id = ?"),
+      upsertActivation: db.prepare(`INSERT INTO activations (code, count, updated_at) VALUES (?, ?, ?)
         ON CONFLICT (code) DO UPDATE SET count = excluded.count, updated_at = excluded.updated_at`),
-      upsertCredentials: this.db.prepare(`INSERT INTO admin_credentials (id, password_hash, is_default, changed_at)
+      upsertCredentials: db.prepare(`INSERT INTO admin_credentials (id, password_hash, is_default, changed_at)
         VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET password_hash = excluded.password_hash,
         is_default = excluded.is_default, changed_at = excluded.changed_at`),
     };
@@ -114,5 +127,6 @@ export class Store {
   close(): void {
     this.committer.flush();
     this.db.close();
+    this.release();
   }
 }

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -63,6 +65,26 @@ describe("Store", () => {
     store.close();
   });
 
+  it("keeps the file owner-only and refuses a second server on the same database", () => {
+    const path = join(dir(), "one.db");
+    const store = new Store(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(`${path}.pid`, "utf8")).toBe(`${process.pid}\n`);
+    expect(() => new Store(path)).toThrow(`${path} is in use by another lmkeeper server (pid ${process.pid})`);
+    store.close();
+    expect(existsSync(`${path}.pid`)).toBe(false);
+    new Store(path).close();
+  });
+
+  it("takes over the lock of a server that died without releasing it", () => {
+    const path = join(dir(), "stale.db");
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    writeFileSync(`${path}.pid`, `${dead.stdout}\n`);
+    const store = new Store(path);
+    expect(readFileSync(`${path}.pid`, "utf8")).toBe(`${process.pid}\n`);
+    store.close();
+  });
+
   it("refuses a database from a newer lmkeeper", () => {
     const path = join(dir(), "future.db");
     const db = new Database(path);
@@ -70,6 +92,7 @@ describe("Store", () => {
     db.prepare("INSERT INTO schema_migrations VALUES (99, 'future', 'now')").run();
     db.close();
     expect(() => new Store(path)).toThrow(/schema version 99 is newer than this lmkeeper knows \(2\)/);
+    expect(existsSync(`${path}.pid`)).toBe(false);
   });
 });
 
