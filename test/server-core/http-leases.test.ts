@@ -91,6 +91,8 @@ describe("lease API over real HTTP", () => {
     expect(bad.body.error.message).toContain("count:");
     const missing = await api(server, "POST", "/api/1.0/leases", { feature: "solver" });
     expect(missing.body.error.message).toMatch(/user: .*; host: /);
+    const spaced = await checkout({ feature: "solver", user: "alice smith" });
+    expect(spaced.body.error.message).toBe("Invalid request: user: must not contain spaces");
   });
 
   it("renews on heartbeat, frees on checkin, and frees expired leases by themselves", async () => {
@@ -199,7 +201,7 @@ describe("lease API over real HTTP", () => {
               nodeLockedTo: "ANY",
               reservations: [],
               leases: [
-                { user: "carol", host: "viz1", display: "", version: "0", handle: 2, startedAt: "2026-11-22T09:05:00.000Z", count: 1 },
+                { user: "carol", host: "viz1", display: "/dev/tty", version: "0", handle: 2, startedAt: "2026-11-22T09:05:00.000Z", count: 1 },
               ],
             },
           ],

@@ -5,7 +5,8 @@ import type { LicenseService } from "../license-service.js";
 import type { StatusSnapshot } from "../status/snapshot.js";
 import { sendError, sendValidationError } from "./errors.js";
 
-const name = z.string().min(1).max(256);
+// status output is whitespace-separated (lmstat and friends), so names carry no blanks
+const name = z.string().min(1).max(256).regex(/^\S+$/, "must not contain spaces");
 
 const checkoutSchema = z
   .object({
@@ -14,8 +15,9 @@ const checkoutSchema = z
     count: z.number().int().positive().max(1_000_000).default(1),
     user: name,
     host: name,
-    display: z.string().max(256).default(""),
-    deviceId: z.string().max(256).optional(),
+    /** FlexLM clients report a tty or X display; scripts that say nothing get /dev/tty */
+    display: name.default("/dev/tty"),
+    deviceId: name.optional(),
   })
   .strict();
 
