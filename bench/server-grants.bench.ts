@@ -56,7 +56,8 @@ async function hammer(url: string): Promise<number> {
           body,
         });
         await response.body.text();
-        if (response.statusCode !== 201) throw new Error(`checkout answered ${response.statusCode}`);
+        if (response.statusCode !== 201)
+          throw new Error(`checkout answered ${response.statusCode}`);
         done += 1;
       }
     }),

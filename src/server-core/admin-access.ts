@@ -6,7 +6,6 @@ import {
   parseBasicAuth,
   passwordProblems,
   verifyPassword,
-
 } from "./admin-auth.js";
 import type { AdminCredentials, Store } from "./store.js";
 
@@ -18,7 +17,12 @@ export type AuthOutcome =
 
 export type PasswordChangeOutcome =
   | { ok: true }
-  | { ok: false; code: "PASSWORD_RULES" | "PASSWORD_UNCHANGED"; message: string; problems: string[] };
+  | {
+      ok: false;
+      code: "PASSWORD_RULES" | "PASSWORD_UNCHANGED";
+      message: string;
+      problems: string[];
+    };
 
 /** Admin credentials (scrypt hash in the store) and the failed-login lockout. */
 export class AdminAccess {
@@ -47,14 +51,25 @@ export class AdminAccess {
     if (this.guard.isLocked(now)) return this.lockedOut();
     const given = parseBasicAuth(authorization);
     if (!given) {
-      return { ok: false, status: 401, code: "AUTH_REQUIRED", message: "Admin credentials are required (HTTP Basic, user admin)" };
+      return {
+        ok: false,
+        status: 401,
+        code: "AUTH_REQUIRED",
+        message: "Admin credentials are required (HTTP Basic, user admin)",
+      };
     }
     const matches =
-      (await verifyPassword(given.password, this.credentials.passwordHash)) && given.user === ADMIN_USER;
+      (await verifyPassword(given.password, this.credentials.passwordHash)) &&
+      given.user === ADMIN_USER;
     if (this.guard.isLocked(now)) return this.lockedOut();
     if (!matches) {
       this.guard.recordFailure(now);
-      return { ok: false, status: 401, code: "BAD_CREDENTIALS", message: "Wrong admin user or password" };
+      return {
+        ok: false,
+        status: 401,
+        code: "BAD_CREDENTIALS",
+        message: "Wrong admin user or password",
+      };
     }
     this.guard.recordSuccess();
     return { ok: true, isDefaultPassword: this.credentials.isDefault };
@@ -64,9 +79,17 @@ export class AdminAccess {
   async changePassword(newPassword: string, now: number): Promise<PasswordChangeOutcome> {
     const problems = passwordProblems(newPassword);
     if (problems.length > 0) {
-      return { ok: false, code: "PASSWORD_RULES", message: `The new password ${problems.join("; ")}`, problems };
+      return {
+        ok: false,
+        code: "PASSWORD_RULES",
+        message: `The new password ${problems.join("; ")}`,
+        problems,
+      };
     }
-    if (newPassword === DEFAULT_ADMIN_PASSWORD || (await verifyPassword(newPassword, this.credentials.passwordHash))) {
+    if (
+      newPassword === DEFAULT_ADMIN_PASSWORD ||
+      (await verifyPassword(newPassword, this.credentials.passwordHash))
+    ) {
       return {
         ok: false,
         code: "PASSWORD_UNCHANGED",
@@ -85,7 +108,8 @@ export class AdminAccess {
       ok: false,
       status: 429,
       code: "TOO_MANY_FAILED_LOGINS",
-      message: "Too many failed logins: admin access is blocked for 10 minutes or until the server restarts",
+      message:
+        "Too many failed logins: admin access is blocked for 10 minutes or until the server restarts",
     };
   }
 }

@@ -31,16 +31,27 @@ export interface LeaseReport {
   standing: Standing | { state: "lost"; code: string; message: string };
 }
 
-export function checkoutAndRemember(server: string, params: CheckoutParams, options: SessionOptions): Promise<LeaseView> {
+export function checkoutAndRemember(
+  server: string,
+  params: CheckoutParams,
+  options: SessionOptions,
+): Promise<LeaseView> {
   return withStateLock(options.statePath, () => checkoutUnlocked(server, params, options));
 }
 
-async function checkoutUnlocked(server: string, params: CheckoutParams, options: SessionOptions): Promise<LeaseView> {
+async function checkoutUnlocked(
+  server: string,
+  params: CheckoutParams,
+  options: SessionOptions,
+): Promise<LeaseView> {
   const now = options.now ?? Date.now;
   const client = new LicenseClient({ ...options.client, baseUrl: server });
   try {
     const lease = await client.checkout(params);
-    writeClientState(options.statePath, rememberLease(readClientState(options.statePath), server, lease, now()));
+    writeClientState(
+      options.statePath,
+      rememberLease(readClientState(options.statePath), server, lease, now()),
+    );
     return lease;
   } finally {
     await client.close();
@@ -68,19 +79,34 @@ async function refreshUnlocked(graceMs: number, options: SessionOptions): Promis
         client = new LicenseClient({ ...options.client, baseUrl: held.server });
         clients.set(held.server, client);
       }
-      const base = { server: held.server, leaseId: held.lease.id, feature: held.lease.feature, count: held.lease.count };
+      const base = {
+        server: held.server,
+        leaseId: held.lease.id,
+        feature: held.lease.feature,
+        count: held.lease.count,
+      };
       try {
         const lease = await client.heartbeat(held.lease.id);
-        const renewed: HeldLease = { server: held.server, lease, validatedAt: new Date(now()).toISOString() };
+        const renewed: HeldLease = {
+          server: held.server,
+          lease,
+          validatedAt: new Date(now()).toISOString(),
+        };
         kept.push(renewed);
         reports.push({ ...base, standing: standingOf(renewed, now(), graceMs) });
       } catch (error) {
         if (error instanceof ServerUnreachableError) {
-          const waiting: HeldLease = { ...held, unreachableSince: held.unreachableSince ?? new Date(now()).toISOString() };
+          const waiting: HeldLease = {
+            ...held,
+            unreachableSince: held.unreachableSince ?? new Date(now()).toISOString(),
+          };
           kept.push(waiting);
           reports.push({ ...base, standing: standingOf(waiting, now(), graceMs) });
         } else if (error instanceof LicenseServerError) {
-          reports.push({ ...base, standing: { state: "lost", code: error.code, message: error.serverMessage } });
+          reports.push({
+            ...base,
+            standing: { state: "lost", code: error.code, message: error.serverMessage },
+          });
         } else {
           throw error;
         }
@@ -94,14 +120,22 @@ async function refreshUnlocked(graceMs: number, options: SessionOptions): Promis
 }
 
 /** Checks remembered leases in (all, or those matching a lease id or feature name); returns those released. */
-export function checkinRemembered(selector: string | undefined, options: SessionOptions): Promise<HeldLease[]> {
+export function checkinRemembered(
+  selector: string | undefined,
+  options: SessionOptions,
+): Promise<HeldLease[]> {
   return withStateLock(options.statePath, () => checkinUnlocked(selector, options));
 }
 
-async function checkinUnlocked(selector: string | undefined, options: SessionOptions): Promise<HeldLease[]> {
+async function checkinUnlocked(
+  selector: string | undefined,
+  options: SessionOptions,
+): Promise<HeldLease[]> {
   const state = readClientState(options.statePath);
   const chosen = (held: HeldLease) =>
-    selector === undefined || held.lease.id === selector || held.lease.feature.toLowerCase() === selector.toLowerCase();
+    selector === undefined ||
+    held.lease.id === selector ||
+    held.lease.feature.toLowerCase() === selector.toLowerCase();
   const kept: HeldLease[] = [];
   const released: HeldLease[] = [];
   for (const held of state.leases) {
@@ -115,7 +149,10 @@ async function checkinUnlocked(selector: string | undefined, options: SessionOpt
     } catch (error) {
       // a lease the server has already freed is checked in as far as anyone cares
       if (!(error instanceof LicenseServerError && error.code === "LEASE_NOT_FOUND")) {
-        writeClientState(options.statePath, { version: 1, leases: [...kept, ...state.leases.slice(state.leases.indexOf(held))] });
+        writeClientState(options.statePath, {
+          version: 1,
+          leases: [...kept, ...state.leases.slice(state.leases.indexOf(held))],
+        });
         throw error;
       }
     } finally {

@@ -1,4 +1,13 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -92,7 +101,12 @@ export function writeClientState(path: string, state: ClientState): void {
   renameSync(temporary, path);
 }
 
-export function rememberLease(state: ClientState, server: string, lease: LeaseView, now: number): ClientState {
+export function rememberLease(
+  state: ClientState,
+  server: string,
+  lease: LeaseView,
+  now: number,
+): ClientState {
   return {
     version: 1,
     leases: [...state.leases, { server, lease, validatedAt: new Date(now).toISOString() }],
@@ -121,7 +135,8 @@ export async function withStateLock<T>(path: string, work: () => Promise<T>): Pr
         unlinkSync(lockPath);
         continue;
       }
-      if (Date.now() > giveUpAt) throw new ClientStateError(`${lockPath}: still locked after ${LOCK_WAIT_MS / 1000} s`);
+      if (Date.now() > giveUpAt)
+        throw new ClientStateError(`${lockPath}: still locked after ${LOCK_WAIT_MS / 1000} s`);
       await sleep(10 + Math.random() * 20);
     }
   }

@@ -74,23 +74,46 @@ export class LicenseClient {
   }
 
   async heartbeat(leaseId: string): Promise<LeaseView> {
-    return (await this.call<{ lease: LeaseView }>("POST", `/api/1.0/leases/${encodeURIComponent(leaseId)}/heartbeat`)).lease;
+    return (
+      await this.call<{ lease: LeaseView }>(
+        "POST",
+        `/api/1.0/leases/${encodeURIComponent(leaseId)}/heartbeat`,
+      )
+    ).lease;
   }
 
   async checkin(leaseId: string): Promise<LeaseView> {
-    return (await this.call<{ released: LeaseView }>("DELETE", `/api/1.0/leases/${encodeURIComponent(leaseId)}`)).released;
+    return (
+      await this.call<{ released: LeaseView }>(
+        "DELETE",
+        `/api/1.0/leases/${encodeURIComponent(leaseId)}`,
+      )
+    ).released;
   }
 
   setPassword(newPassword: string): Promise<{ changed: boolean }> {
     return this.call("PUT", "/api/1.0/admin/password", { newPassword }, true);
   }
 
-  activate(code: string, count: number): Promise<{ code: string; active: number; previous: number }> {
-    return this.call("PUT", `/api/1.0/admin/activations/${encodeURIComponent(code)}`, { count }, true);
+  activate(
+    code: string,
+    count: number,
+  ): Promise<{ code: string; active: number; previous: number }> {
+    return this.call(
+      "PUT",
+      `/api/1.0/admin/activations/${encodeURIComponent(code)}`,
+      { count },
+      true,
+    );
   }
 
   returnActivation(code: string): Promise<{ code: string; returned: number; active: number }> {
-    return this.call("DELETE", `/api/1.0/admin/activations/${encodeURIComponent(code)}`, undefined, true);
+    return this.call(
+      "DELETE",
+      `/api/1.0/admin/activations/${encodeURIComponent(code)}`,
+      undefined,
+      true,
+    );
   }
 
   listLicenses(): Promise<LicenseList> {
@@ -101,12 +124,19 @@ export class LicenseClient {
     return this.dispatcher.close();
   }
 
-  private async call<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown, admin = false): Promise<T> {
+  private async call<T>(
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    path: string,
+    body?: unknown,
+    admin = false,
+  ): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
     if (admin) {
-      if (this.options.adminPassword === undefined) throw new Error("this call needs the admin password");
-      headers["authorization"] = `Basic ${Buffer.from(`admin:${this.options.adminPassword}`).toString("base64")}`;
+      if (this.options.adminPassword === undefined)
+        throw new Error("this call needs the admin password");
+      headers["authorization"] =
+        `Basic ${Buffer.from(`admin:${this.options.adminPassword}`).toString("base64")}`;
     }
     let response: Dispatcher.ResponseData;
     try {
@@ -124,11 +154,19 @@ export class LicenseClient {
     try {
       json = text === "" ? undefined : JSON.parse(text);
     } catch {
-      throw new LicenseServerError(response.statusCode, "BAD_RESPONSE", `not JSON: ${text.slice(0, 200)}`);
+      throw new LicenseServerError(
+        response.statusCode,
+        "BAD_RESPONSE",
+        `not JSON: ${text.slice(0, 200)}`,
+      );
     }
     if (response.statusCode >= 400) {
       const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new LicenseServerError(response.statusCode, error?.code ?? `HTTP_${response.statusCode}`, error?.message ?? text);
+      throw new LicenseServerError(
+        response.statusCode,
+        error?.code ?? `HTTP_${response.statusCode}`,
+        error?.message ?? text,
+      );
     }
     return json as T;
   }

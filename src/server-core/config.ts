@@ -10,15 +10,23 @@ const configSchema = z
     port: z.number().int().min(0).max(65535).default(7070),
     bind: z.string().min(1).default("0.0.0.0"),
     /** name shown in status output; defaults to the machine's host name */
-    hostname: z.string().regex(/^[A-Za-z0-9.-]+$/, "letters, digits, dots and dashes only").optional(),
+    hostname: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+$/, "letters, digits, dots and dashes only")
+      .optional(),
     licenseFiles: z.array(z.string().min(1)).default([]),
     entitlementsFile: z.string().min(1).optional(),
     database: z.string().min(1),
     leaseSeconds: z.number().int().positive().default(300),
     /** how often expired leases are removed from storage */
     sweepSeconds: z.number().positive().default(30),
-    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
-    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
+    logLevel: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
   })
   .strict();
 
@@ -36,7 +44,9 @@ export class ConfigError extends Error {
 export function parseServerConfig(data: unknown, source: string, baseDir: string): ServerConfig {
   const result = configSchema.safeParse(data ?? {});
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`);
+    const issues = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`,
+    );
     throw new ConfigError(`${source}: ${issues.join("; ")}`);
   }
   const config = result.data;
@@ -45,7 +55,8 @@ export function parseServerConfig(data: unknown, source: string, baseDir: string
     ...config,
     hostname: config.hostname ?? hostname().replace(/[^A-Za-z0-9.-]/g, "-"),
     licenseFiles: config.licenseFiles.map(at),
-    entitlementsFile: config.entitlementsFile === undefined ? undefined : at(config.entitlementsFile),
+    entitlementsFile:
+      config.entitlementsFile === undefined ? undefined : at(config.entitlementsFile),
     database: at(config.database),
     tls: config.tls && { cert: at(config.tls.cert), key: at(config.tls.key) },
   };

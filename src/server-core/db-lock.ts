@@ -2,7 +2,9 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:f
 
 export class DatabaseInUseError extends Error {
   constructor(path: string, pid: number) {
-    super(`${path} is in use by another lmkeeper server (pid ${pid}); two servers on one database would over-grant`);
+    super(
+      `${path} is in use by another lmkeeper server (pid ${pid}); two servers on one database would over-grant`,
+    );
     this.name = "DatabaseInUseError";
   }
 }

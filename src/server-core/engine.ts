@@ -4,8 +4,7 @@
  */
 
 export type PoolSource =
-  | { kind: "license-file"; file: string; line: number }
-  | { kind: "activation"; code: string };
+  { kind: "license-file"; file: string; line: number } | { kind: "activation"; code: string };
 
 export interface Pool {
   /** stable across restarts: leases refer to it */
@@ -114,7 +113,10 @@ export function allocate(state: EngineState, request: CheckoutRequest, now: numb
   }
   const versioned = named.filter((pool) => compareVersions(pool.version, request.version) >= 0);
   if (versioned.length === 0) {
-    const newest = named.map((pool) => pool.version).sort(compareVersions).at(-1);
+    const newest = named
+      .map((pool) => pool.version)
+      .sort(compareVersions)
+      .at(-1);
     return deny(
       "VERSION_TOO_NEW",
       `Version ${request.version} of "${request.feature}" was requested; the newest licensed is ${newest}`,
@@ -122,7 +124,10 @@ export function allocate(state: EngineState, request: CheckoutRequest, now: numb
   }
   const started = versioned.filter((pool) => poolHasStarted(pool, now));
   if (started.length === 0) {
-    return deny("NOT_YET_VALID", `The license for "${request.feature}" is not valid yet (START date in the future)`);
+    return deny(
+      "NOT_YET_VALID",
+      `The license for "${request.feature}" is not valid yet (START date in the future)`,
+    );
   }
   const current = started.filter((pool) => !poolIsExpired(pool, now));
   if (current.length === 0) {

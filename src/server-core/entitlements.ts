@@ -16,17 +16,27 @@ import { z } from "zod";
 const expiry = z
   .string()
   .transform((text) => text.toLowerCase())
-  .refine((text) => text === "permanent" || /^\d{1,2}-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)-\d{4}$/.test(text), {
-    message: 'must be "permanent" or a date like 31-dec-2027',
-  });
+  .refine(
+    (text) =>
+      text === "permanent" ||
+      /^\d{1,2}-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)-\d{4}$/.test(text),
+    {
+      message: 'must be "permanent" or a date like 31-dec-2027',
+    },
+  );
 
 const entitlementSchema = z
   .object({
     code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, "must be letters, digits and dashes"),
     feature: z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a FlexLM feature name"),
     vendor: z.string().min(1),
-    version: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d+(\.\d+)*$/, "must be a version like 1.0")),
-    expires: z.union([expiry, z.literal(0)]).transform((value) => (value === 0 ? "permanent" : value)),
+    version: z
+      .union([z.string(), z.number()])
+      .transform(String)
+      .pipe(z.string().regex(/^\d+(\.\d+)*$/, "must be a version like 1.0")),
+    expires: z
+      .union([expiry, z.literal(0)])
+      .transform((value) => (value === 0 ? "permanent" : value)),
     count: z.number().int().positive(),
   })
   .strict();
@@ -38,7 +48,11 @@ const fileSchema = z
     const seen = new Set<string>();
     file.activationCodes.forEach((entry, index) => {
       if (seen.has(entry.code)) {
-        ctx.addIssue({ code: "custom", path: ["activationCodes", index, "code"], message: `duplicate code ${entry.code}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["activationCodes", index, "code"],
+          message: `duplicate code ${entry.code}`,
+        });
       }
       seen.add(entry.code);
     });
@@ -58,11 +72,15 @@ export function parseEntitlements(text: string, path: string): Entitlement[] {
   try {
     data = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new EntitlementsError(`${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`);
+    throw new EntitlementsError(
+      `${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`,
+    );
   }
   const result = fileSchema.safeParse(data);
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`);
+    const issues = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`,
+    );
     throw new EntitlementsError(`${path}: ${issues.join("; ")}`);
   }
   return result.data.activationCodes;
@@ -72,7 +90,8 @@ export function loadEntitlements(path: string): Entitlement[] {
   return parseEntitlements(readFileSync(path, "utf8"), path);
 }
 
-export type ActivationErrorCode = "ACTIVATION_ID_INVALID" | "ACTIVATION_ID_COUNT_EXCEEDED" | "ACTIVATION_IN_USE";
+export type ActivationErrorCode =
+  "ACTIVATION_ID_INVALID" | "ACTIVATION_ID_COUNT_EXCEEDED" | "ACTIVATION_IN_USE";
 
 export type ActivationDecision =
   | { kind: "set"; entitlement: Entitlement; count: number }
@@ -90,7 +109,11 @@ export function planActivation(
 ): ActivationDecision {
   const entitlement = entitlements.find((entry) => entry.code === code);
   if (!entitlement) {
-    return { kind: "error", code: "ACTIVATION_ID_INVALID", message: `Activation code ${code} is not valid` };
+    return {
+      kind: "error",
+      code: "ACTIVATION_ID_INVALID",
+      message: `Activation code ${code} is not valid`,
+    };
   }
   if (total > entitlement.count) {
     return {

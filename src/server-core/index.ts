@@ -3,7 +3,13 @@
  * `server:` section), load its config, and talk to it as a client. Internals stay private.
  */
 export { startServer, type RunningServer, type StartOptions } from "./server.js";
-export { loadServerConfig, parseServerConfig, ConfigError, type ServerConfig, type ServerConfigInput } from "./config.js";
+export {
+  loadServerConfig,
+  parseServerConfig,
+  ConfigError,
+  type ServerConfig,
+  type ServerConfigInput,
+} from "./config.js";
 export {
   LicenseClient,
   LicenseServerError,
@@ -12,5 +18,11 @@ export {
   type ClientOptions,
   type LeaseView,
 } from "./client.js";
-export type { StatusSnapshot, StatusFeature, StatusPool, StatusLease, StatusVendor } from "./status/snapshot.js";
+export type {
+  StatusSnapshot,
+  StatusFeature,
+  StatusPool,
+  StatusLease,
+  StatusVendor,
+} from "./status/snapshot.js";
 export { LicenseFileError, parseLicenseFile, type LicenseFile } from "./license-file.js";

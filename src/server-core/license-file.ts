@@ -58,7 +58,14 @@ const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 
 /** Parses a license file in FlexLM syntax. Throws LicenseFileError naming file and line. */
 export function parseLicenseFile(text: string, path: string): LicenseFile {
-  const result: LicenseFile = { path, servers: [], vendors: [], useServer: false, features: [], warnings: [] };
+  const result: LicenseFile = {
+    path,
+    servers: [],
+    vendors: [],
+    useServer: false,
+    features: [],
+    warnings: [],
+  };
   for (const statement of statements(text, path)) {
     const [keyword = "", ...args] = statement.tokens;
     const fail = (message: string): never => {
@@ -78,7 +85,12 @@ export function parseLicenseFile(text: string, path: string): LicenseFile {
       case "FEATURE":
       case "INCREMENT":
         result.features.push(
-          parseFeature(keyword.toUpperCase() as "FEATURE" | "INCREMENT", args, statement.lineNumber, fail),
+          parseFeature(
+            keyword.toUpperCase() as "FEATURE" | "INCREMENT",
+            args,
+            statement.lineNumber,
+            fail,
+          ),
         );
         break;
       case "PACKAGE":
@@ -88,7 +100,9 @@ export function parseLicenseFile(text: string, path: string): LicenseFile {
         );
         break;
       default:
-        fail(`unknown line type "${keyword}" (expected SERVER, VENDOR, USE_SERVER, FEATURE or INCREMENT)`);
+        fail(
+          `unknown line type "${keyword}" (expected SERVER, VENDOR, USE_SERVER, FEATURE or INCREMENT)`,
+        );
     }
   }
   return result;
@@ -111,7 +125,11 @@ function statements(text: string, path: string): Statement[] {
     const continued = /\\\s*$/.test(raw);
     buffer += ` ${continued ? raw.replace(/\\\s*$/, "") : raw}`;
     if (continued && index < lines.length - 1) continue;
-    out.push({ lineNumber: startLine, lineText: startText, tokens: tokenize(buffer, path, startLine, startText) });
+    out.push({
+      lineNumber: startLine,
+      lineText: startText,
+      tokens: tokenize(buffer, path, startLine, startText),
+    });
     buffer = "";
   }
   return out;
@@ -154,7 +172,8 @@ function splitAttribute(token: string): [string, string | undefined] {
 }
 
 function parsePort(text: string, fail: (m: string) => never): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) fail(`port "${text}" is not a TCP port number`);
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
+    fail(`port "${text}" is not a TCP port number`);
   return Number(text);
 }
 
@@ -195,11 +214,15 @@ function parseFeature(
   fail: (m: string) => never,
 ): FeatureLine {
   if (args.length < 5) {
-    fail(`${kind} line needs feature, vendor, version, expiry date and count (found ${args.length} fields)`);
+    fail(
+      `${kind} line needs feature, vendor, version, expiry date and count (found ${args.length} fields)`,
+    );
   }
   const [feature = "", vendor = "", version = "", expiry = "", count = "", ...rest] = args;
-  if (!/^[A-Za-z0-9_.-]+$/.test(feature)) fail(`feature name "${feature}" has characters FlexLM does not allow`);
-  if (!/^\d+(\.\d+)*$/.test(version)) fail(`version "${version}" is not a number like 1.0 or 2026.1`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(feature))
+    fail(`feature name "${feature}" has characters FlexLM does not allow`);
+  if (!/^\d+(\.\d+)*$/.test(version))
+    fail(`version "${version}" is not a number like 1.0 or 2026.1`);
   const line: FeatureLine = {
     kind,
     feature,
@@ -221,7 +244,9 @@ function parseFeature(
   }
   const start = line.attributes["START"];
   if (start !== undefined) {
-    const parsed = parseExpiry(start, (message) => fail(`START: ${message.replace("expiry date", "date")}`));
+    const parsed = parseExpiry(start, (message) =>
+      fail(`START: ${message.replace("expiry date", "date")}`),
+    );
     if (parsed === "permanent") fail(`START date "${start}" is not dd-mmm-yyyy`);
     line.attributes["START"] = parsed;
   }
@@ -233,7 +258,8 @@ function parseFeature(
 
 function parseFeatureCount(text: string, fail: (m: string) => never): number | "uncounted" {
   if (text.toLowerCase() === "uncounted") return "uncounted";
-  if (!/^\d{1,9}$/.test(text)) fail(`count "${text}" is neither a number of licenses nor "uncounted"`);
+  if (!/^\d{1,9}$/.test(text))
+    fail(`count "${text}" is neither a number of licenses nor "uncounted"`);
   const count = Number(text);
   return count === 0 ? "uncounted" : count;
 }
@@ -248,7 +274,8 @@ function parseExpiry(text: string, fail: (m: string) => never): string {
   const monthIndex = MONTHS.indexOf(month);
   if (monthIndex < 0) fail(`expiry date "${text}" has an unknown month "${month}"`);
   const date = new Date(Date.UTC(Number(year), monthIndex, Number(day)));
-  if (year.length !== 4 || date.getUTCDate() !== Number(day)) fail(`expiry date "${text}" is not a real date`);
+  if (year.length !== 4 || date.getUTCDate() !== Number(day))
+    fail(`expiry date "${text}" is not a real date`);
   return `${Number(day)}-${month}-${year}`;
 }
 

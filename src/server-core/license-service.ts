@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { allocate, poolInUse, type CheckoutRequest, type DenialCode, type EngineState, type Lease, type Pool } from "./engine.js";
+import {
+  allocate,
+  poolInUse,
+  type CheckoutRequest,
+  type DenialCode,
+  type EngineState,
+  type Lease,
+  type Pool,
+} from "./engine.js";
 import { planActivation, type ActivationErrorCode, type Entitlement } from "./entitlements.js";
 import { poolFromActivation } from "./pools.js";
 import type { Store } from "./store.js";
@@ -7,10 +15,10 @@ import type { Store } from "./store.js";
 export type LeaseErrorCode = "LEASE_NOT_FOUND" | "LEASE_EXPIRED";
 
 export type CheckoutOutcome =
-  | { ok: true; lease: Lease; pool: Pool }
-  | { ok: false; code: DenialCode; message: string };
+  { ok: true; lease: Lease; pool: Pool } | { ok: false; code: DenialCode; message: string };
 
-export type LeaseOutcome = { ok: true; lease: Lease } | { ok: false; code: LeaseErrorCode; message: string };
+export type LeaseOutcome =
+  { ok: true; lease: Lease } | { ok: false; code: LeaseErrorCode; message: string };
 
 export type ActivationOutcome =
   | { ok: true; code: string; count: number; previous: number }
@@ -85,7 +93,8 @@ export class LicenseService {
   async checkout(request: CheckoutRequest): Promise<CheckoutOutcome> {
     const now = this.now();
     const decision = allocate(this.engineState, request, now);
-    if (decision.kind === "deny") return { ok: false, code: decision.code, message: decision.message };
+    if (decision.kind === "deny")
+      return { ok: false, code: decision.code, message: decision.message };
     const pool = this.poolList.find((candidate) => candidate.id === decision.poolId);
     if (!pool) throw new Error(`engine chose unknown pool ${decision.poolId}`);
     const lease: Lease = {
@@ -116,7 +125,8 @@ export class LicenseService {
   async heartbeat(id: string): Promise<LeaseOutcome> {
     const now = this.now();
     const lease = this.leases.get(id);
-    if (!lease) return { ok: false, code: "LEASE_NOT_FOUND", message: `No lease ${id} on this server` };
+    if (!lease)
+      return { ok: false, code: "LEASE_NOT_FOUND", message: `No lease ${id} on this server` };
     if (lease.expiresAt <= now) {
       await this.release(lease);
       return { ok: false, code: "LEASE_EXPIRED", message: `Lease ${id} expired; check out again` };
@@ -135,7 +145,8 @@ export class LicenseService {
 
   async checkin(id: string): Promise<LeaseOutcome> {
     const lease = this.leases.get(id);
-    if (!lease) return { ok: false, code: "LEASE_NOT_FOUND", message: `No lease ${id} on this server` };
+    if (!lease)
+      return { ok: false, code: "LEASE_NOT_FOUND", message: `No lease ${id} on this server` };
     await this.release(lease);
     return { ok: true, lease };
   }

@@ -71,7 +71,14 @@ function row(cells: string[], widths: number[]): string {
 
 /** Text in the style of the vendor's list-licenses command. */
 export function renderLicenseList(list: LicenseList): string {
-  const header = ["Feature ID", "Feature Name", "Feature Version", "Expiration", "Used/Count", "Available"];
+  const header = [
+    "Feature ID",
+    "Feature Name",
+    "Feature Version",
+    "Expiration",
+    "Used/Count",
+    "Available",
+  ];
   const rows = list.features.map((entry) => [
     String(entry.id),
     entry.feature,
@@ -80,9 +87,25 @@ export function renderLicenseList(list: LicenseList): string {
     `${entry.used}/${entry.count}`,
     entry.available === null ? "uncounted" : String(entry.available),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => (cells[column] ?? "").length)));
-  const lines = ["", RULE, row(header, widths), RULE, ...rows.map((cells) => row(cells, widths)), RULE, ""];
-  lines.push("Device Information:", "", "-----", row(["Device Name", "Feature Registered(Used Count)"], [20]), "-----");
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((cells) => (cells[column] ?? "").length)),
+  );
+  const lines = [
+    "",
+    RULE,
+    row(header, widths),
+    RULE,
+    ...rows.map((cells) => row(cells, widths)),
+    RULE,
+    "",
+  ];
+  lines.push(
+    "Device Information:",
+    "",
+    "-----",
+    row(["Device Name", "Feature Registered(Used Count)"], [20]),
+    "-----",
+  );
   for (const device of list.devices) {
     const held = device.features.map((entry) => `${entry.feature}(${entry.count})`).join(", ");
     lines.push(row([device.device, held], [Math.max(20, device.device.length)]));

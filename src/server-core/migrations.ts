@@ -54,7 +54,9 @@ export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 export function appliedVersion(db: Database.Database): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const row = db.prepare("SELECT MAX(version) AS version FROM schema_migrations").get() as { version: number | null };
+  const row = db.prepare("SELECT MAX(version) AS version FROM schema_migrations").get() as {
+    version: number | null;
+  };
   return row.version ?? 0;
 }
 
@@ -67,7 +69,9 @@ export function migrate(db: Database.Database, upTo = LATEST_SCHEMA_VERSION): nu
     );
   }
   const applied: number[] = [];
-  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  const record = db.prepare(
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+  );
   for (const migration of MIGRATIONS) {
     if (migration.version <= from || migration.version > upTo) continue;
     db.transaction(() => {

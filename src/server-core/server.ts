@@ -36,37 +36,61 @@ export function loadLicenseFiles(paths: readonly string[]): LicenseFile[] {
     try {
       text = readFileSync(path, "utf8");
     } catch (error) {
-      throw new LicenseFileError(path, `cannot read license file: ${(error as Error).message}`, 0, "");
+      throw new LicenseFileError(
+        path,
+        `cannot read license file: ${(error as Error).message}`,
+        0,
+        "",
+      );
     }
     return parseLicenseFile(text, path);
   });
 }
 
 /** Loads license files and entitlements, opens trusted storage and serves the HTTP(S) API. */
-export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const now = options.now ?? Date.now;
   const logger = options.logger ?? pino({ level: config.logLevel });
   const licenseFiles = loadLicenseFiles(config.licenseFiles);
   const { pools, warnings } = poolsFromLicenseFiles(licenseFiles);
   for (const warning of warnings) logger.warn(warning);
-  const entitlements: Entitlement[] = config.entitlementsFile ? loadEntitlements(config.entitlementsFile) : [];
+  const entitlements: Entitlement[] = config.entitlementsFile
+    ? loadEntitlements(config.entitlementsFile)
+    : [];
 
   const store = new Store(config.database);
   let app: FastifyInstance | undefined;
   try {
-    const service = new LicenseService(store, pools, entitlements, { leaseMs: config.leaseSeconds * 1000, now });
+    const service = new LicenseService(store, pools, entitlements, {
+      leaseMs: config.leaseSeconds * 1000,
+      now,
+    });
     const admin = await AdminAccess.open(store, now());
-    if (admin.isDefaultPassword) logger.warn("the admin password is still the default: change it with `lmkeeper server set-password`");
+    if (admin.isDefaultPassword)
+      logger.warn(
+        "the admin password is still the default: change it with `lmkeeper server set-password`",
+      );
     await service.sweep();
     for (const lease of service.leasesWithoutPool()) {
       logger.warn(
-        { lease: lease.id, pool: lease.poolId, feature: lease.feature, user: lease.user, host: lease.host },
+        {
+          lease: lease.id,
+          pool: lease.poolId,
+          feature: lease.feature,
+          user: lease.user,
+          host: lease.host,
+        },
         "stored lease belongs to a pool the license files no longer define; it stays until checked in or expired",
       );
     }
 
     app = (config.tls
-      ? Fastify({ https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } })
+      ? Fastify({
+          https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) },
+        })
       : Fastify()) as unknown as FastifyInstance;
     const vendorNames = licenseFiles.flatMap((file) => file.vendors.map((vendor) => vendor.name));
     let boundPort = config.port;
@@ -84,7 +108,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
       if (status === 500) logger.error({ err: error }, "request failed");
-      return sendError(reply, status, status === 500 ? "INTERNAL_ERROR" : "BAD_REQUEST", error.message);
+      return sendError(
+        reply,
+        status,
+        status === 500 ? "INTERNAL_ERROR" : "BAD_REQUEST",
+        error.message,
+      );
     });
     registerLeaseRoutes(app, { service, snapshot });
     registerAdminRoutes(app, {
@@ -105,7 +134,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     sweeper.unref();
 
     const running = app;
-    logger.info({ url, port: boundPort, pools: pools.length, entitlements: entitlements.length }, "license server listening");
+    logger.info(
+      { url, port: boundPort, pools: pools.length, entitlements: entitlements.length },
+      "license server listening",
+    );
     return {
       url,
       port: boundPort,

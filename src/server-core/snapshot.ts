@@ -33,9 +33,14 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
   }
   const vendorNames = [...input.vendors];
   for (const pool of input.pools) {
-    if (!vendorNames.some((name) => name.toLowerCase() === pool.vendor.toLowerCase())) vendorNames.push(pool.vendor);
+    if (!vendorNames.some((name) => name.toLowerCase() === pool.vendor.toLowerCase()))
+      vendorNames.push(pool.vendor);
   }
-  const vendors: StatusVendor[] = vendorNames.map((name) => ({ name, version: input.version, up: true }));
+  const vendors: StatusVendor[] = vendorNames.map((name) => ({
+    name,
+    version: input.version,
+    up: true,
+  }));
   return {
     generatedAt: new Date(input.now).toISOString(),
     server: {

@@ -63,16 +63,20 @@ export class Store {
         VALUES (@id, @poolId, @feature, @version, @count, @user, @host, @display, @deviceId, @handle, @startedAt, @lastSeenAt, @expiresAt)`),
       renewLease: db.prepare("UPDATE leases SET last_seen_at = ?, expires_at = ? WHERE id = ?"),
       deleteLease: db.prepare("DELETE FROM leases WHERE id = ?"),
-      upsertActivation: db.prepare(`INSERT INTO activations (code, count, updated_at) VALUES (?, ?, ?)
+      upsertActivation:
+        db.prepare(`INSERT INTO activations (code, count, updated_at) VALUES (?, ?, ?)
         ON CONFLICT (code) DO UPDATE SET count = excluded.count, updated_at = excluded.updated_at`),
-      upsertCredentials: db.prepare(`INSERT INTO admin_credentials (id, password_hash, is_default, changed_at)
+      upsertCredentials:
+        db.prepare(`INSERT INTO admin_credentials (id, password_hash, is_default, changed_at)
         VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET password_hash = excluded.password_hash,
         is_default = excluded.is_default, changed_at = excluded.changed_at`),
     };
   }
 
   loadLeases(): Lease[] {
-    const rows = this.db.prepare("SELECT * FROM leases ORDER BY started_at, handle").all() as LeaseRow[];
+    const rows = this.db
+      .prepare("SELECT * FROM leases ORDER BY started_at, handle")
+      .all() as LeaseRow[];
     return rows.map((row) => ({
       id: row.id,
       poolId: row.pool_id,
@@ -91,14 +95,17 @@ export class Store {
   }
 
   loadActivations(): Map<string, number> {
-    const rows = this.db.prepare("SELECT code, count FROM activations").all() as { code: string; count: number }[];
+    const rows = this.db.prepare("SELECT code, count FROM activations").all() as {
+      code: string;
+      count: number;
+    }[];
     return new Map(rows.map((row) => [row.code, row.count]));
   }
 
   loadCredentials(): AdminCredentials | undefined {
-    const row = this.db.prepare("SELECT password_hash, is_default FROM admin_credentials WHERE id = 1").get() as
-      | { password_hash: string; is_default: number }
-      | undefined;
+    const row = this.db
+      .prepare("SELECT password_hash, is_default FROM admin_credentials WHERE id = 1")
+      .get() as { password_hash: string; is_default: number } | undefined;
     return row && { passwordHash: row.password_hash, isDefault: row.is_default === 1 };
   }
 
@@ -120,7 +127,11 @@ export class Store {
 
   setCredentials(credentials: AdminCredentials, now: number): Promise<void> {
     return this.committer.submit(() =>
-      this.statements.upsertCredentials.run(credentials.passwordHash, credentials.isDefault ? 1 : 0, now),
+      this.statements.upsertCredentials.run(
+        credentials.passwordHash,
+        credentials.isDefault ? 1 : 0,
+        now,
+      ),
     );
   }
 

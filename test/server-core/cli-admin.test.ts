@@ -29,7 +29,9 @@ function lmkeeper(args: string[], env: Record<string, string> = {}) {
   const clean = { ...process.env };
   delete clean["LMKEEPER_SERVER_PASSWORD"];
   delete clean["LMKEEPER_SERVER_NEW_PASSWORD"];
-  return promisify(execFile)(process.execPath, [MAIN, ...args], { env: { ...clean, LMKEEPER_SERVER_URL: server.url, ...env } }).then(
+  return promisify(execFile)(process.execPath, [MAIN, ...args], {
+    env: { ...clean, LMKEEPER_SERVER_URL: server.url, ...env },
+  }).then(
     (result) => ({ code: 0, ...result }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
@@ -37,7 +39,9 @@ function lmkeeper(args: string[], env: Record<string, string> = {}) {
 
 describe("lmkeeper server admin commands", () => {
   it("changes the default password from env, then activates, lists and returns", async () => {
-    const stillDefault = await lmkeeper(["server", "list-licenses"], { LMKEEPER_SERVER_PASSWORD: DEFAULT_ADMIN_PASSWORD });
+    const stillDefault = await lmkeeper(["server", "list-licenses"], {
+      LMKEEPER_SERVER_PASSWORD: DEFAULT_ADMIN_PASSWORD,
+    });
     expect(stillDefault.code).toBe(2);
     expect(stillDefault.stderr).toContain("DEFAULT_PASSWORD_MUST_CHANGE");
 
@@ -45,7 +49,9 @@ describe("lmkeeper server admin commands", () => {
       LMKEEPER_SERVER_PASSWORD: DEFAULT_ADMIN_PASSWORD,
       LMKEEPER_SERVER_NEW_PASSWORD: "short1!",
     });
-    expect(weak.stderr).toContain("must be between 8 and 30 characters long; must contain at least one uppercase letter");
+    expect(weak.stderr).toContain(
+      "must be between 8 and 30 characters long; must contain at least one uppercase letter",
+    );
 
     const env = { LMKEEPER_SERVER_PASSWORD: "Cl1-Admin#pass" };
     const changed = await lmkeeper(["server", "set-password"], {
@@ -66,16 +72,22 @@ describe("lmkeeper server admin commands", () => {
       `lmkeeper server activate: ACTIVATION_ID_COUNT_EXCEEDED: Activation code ${CODE} holds 30 licenses; 31 were requested\n`,
     );
     const invalid = await lmkeeper(["server", "activate", "-a", "1234-ABCD", "-c", "1"], env);
-    expect(invalid.stderr).toBe("lmkeeper server activate: ACTIVATION_ID_INVALID: Activation code 1234-ABCD is not valid\n");
+    expect(invalid.stderr).toBe(
+      "lmkeeper server activate: ACTIVATION_ID_INVALID: Activation code 1234-ABCD is not valid\n",
+    );
 
     const list = await lmkeeper(["server", "list-licenses"], env);
-    expect(list.stdout).toContain("5           session       2026.0           permanent    0/10         10");
+    expect(list.stdout).toContain(
+      "5           session       2026.0           permanent    0/10         10",
+    );
     expect(list.stdout).toContain("Total feature count      : 29");
 
     expect((await lmkeeper(["server", "return", "-a", CODE], env)).stdout).toBe(
       `Activation code ${CODE}: 10 licenses returned\n`,
     );
-    const json = JSON.parse((await lmkeeper(["server", "list-licenses", "--json"], env)).stdout) as { features: unknown[] };
+    const json = JSON.parse(
+      (await lmkeeper(["server", "list-licenses", "--json"], env)).stdout,
+    ) as { features: unknown[] };
     expect(json.features).toHaveLength(4);
   });
 

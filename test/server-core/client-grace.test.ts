@@ -4,7 +4,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkinRemembered, checkoutAndRemember, refreshLeases } from "../../src/server-core/client-session.js";
+import {
+  checkinRemembered,
+  checkoutAndRemember,
+  refreshLeases,
+} from "../../src/server-core/client-session.js";
 import { DEFAULT_GRACE_MS, readClientState } from "../../src/server-core/client-state.js";
 import { LicenseServerError } from "../../src/server-core/client.js";
 import type { RunningServer } from "../../src/server-core/server.js";
@@ -35,7 +39,9 @@ describe("client grace period", () => {
     const options = { statePath, now: clientClock.now };
     const lease = await checkoutAndRemember(server!.url, request, options);
     expect(readClientState(statePath).leases.map((held) => held.lease.id)).toEqual([lease.id]);
-    expect((await refreshLeases(DEFAULT_GRACE_MS, options))[0]?.standing).toEqual({ state: "valid" });
+    expect((await refreshLeases(DEFAULT_GRACE_MS, options))[0]?.standing).toEqual({
+      state: "valid",
+    });
 
     const port = server!.port;
     await server!.close();
@@ -48,7 +54,10 @@ describe("client grace period", () => {
     });
     // the grace period counts from the first failed attempt, not the latest
     clientClock.advance(6 * DAY_S);
-    expect((await refreshLeases(DEFAULT_GRACE_MS, options))[0]?.standing).toMatchObject({ state: "grace", since: downSince });
+    expect((await refreshLeases(DEFAULT_GRACE_MS, options))[0]?.standing).toMatchObject({
+      state: "grace",
+      since: downSince,
+    });
     clientClock.advance(DAY_S);
     expect((await refreshLeases(DEFAULT_GRACE_MS, options))[0]?.standing).toEqual({
       state: "expired",
@@ -62,9 +71,13 @@ describe("client grace period", () => {
     expect(back?.standing).toEqual({ state: "valid" });
     expect(readClientState(statePath).leases[0]?.unreachableSince).toBeUndefined();
 
-    expect((await checkinRemembered(undefined, options)).map((held) => held.lease.id)).toEqual([lease.id]);
+    expect((await checkinRemembered(undefined, options)).map((held) => held.lease.id)).toEqual([
+      lease.id,
+    ]);
     expect(readClientState(statePath).leases).toEqual([]);
-    expect(server.snapshot().features.find((feature) => feature.name === "mesher")?.pools[0]?.leases).toEqual([]);
+    expect(
+      server.snapshot().features.find((feature) => feature.name === "mesher")?.pools[0]?.leases,
+    ).toEqual([]);
   });
 
   it("gives no grace to a lease the server no longer holds", async () => {
@@ -82,15 +95,25 @@ describe("client grace period", () => {
 
   it("loses no lease when several invocations share the state file at once", async () => {
     const leases = await Promise.all(
-      Array.from({ length: 8 }, (_, n) => checkoutAndRemember(server!.url, { ...request, feature: "solver", user: `u${n}` }, { statePath })),
+      Array.from({ length: 8 }, (_, n) =>
+        checkoutAndRemember(
+          server!.url,
+          { ...request, feature: "solver", user: `u${n}` },
+          { statePath },
+        ),
+      ),
     );
-    const held = readClientState(statePath).leases.map((entry) => entry.lease.id).sort();
+    const held = readClientState(statePath)
+      .leases.map((entry) => entry.lease.id)
+      .sort();
     expect(held).toEqual(leases.map((lease) => lease.id).sort());
     expect(existsSync(`${statePath}.lock`)).toBe(false);
   });
 
   it("reports a denial as a LicenseServerError and remembers nothing", async () => {
-    await expect(checkoutAndRemember(server!.url, { ...request, version: "2099" }, { statePath })).rejects.toMatchObject({
+    await expect(
+      checkoutAndRemember(server!.url, { ...request, version: "2099" }, { statePath }),
+    ).rejects.toMatchObject({
       constructor: LicenseServerError,
       code: "VERSION_TOO_NEW",
       status: 409,
@@ -103,14 +126,27 @@ describe("lmkeeper checkout / checkin commands", () => {
   const ROOT = fileURLToPath(new URL("../../", import.meta.url));
   const MAIN = join(ROOT, "dist", "cli", "main.js");
   const run = (args: string[]) =>
-    promisify(execFile)(process.execPath, [MAIN, ...args], { env: { ...process.env, LMKEEPER_LEASE_STATE: statePath } }).then(
+    promisify(execFile)(process.execPath, [MAIN, ...args], {
+      env: { ...process.env, LMKEEPER_LEASE_STATE: statePath },
+    }).then(
       (result) => ({ code: 0, ...result }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
 
   it("checks out, reports grace while the server is down, and exits 5 once grace is over", async () => {
     if (!existsSync(MAIN)) await promisify(execFile)("npm", ["run", "build"], { cwd: ROOT });
-    const out = await run(["checkout", "solver", "--url", server!.url, "--count", "2", "--user", "bob", "--host", "n7"]);
+    const out = await run([
+      "checkout",
+      "solver",
+      "--url",
+      server!.url,
+      "--count",
+      "2",
+      "--user",
+      "bob",
+      "--host",
+      "n7",
+    ]);
     expect(out.code).toBe(0);
     const lease = JSON.parse(out.stdout) as { id: string; count: number; grantedVersion: string };
     expect(lease).toMatchObject({ count: 2, grantedVersion: "2026.0" });

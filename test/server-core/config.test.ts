@@ -22,23 +22,30 @@ describe("server config", () => {
 
   it("defaults the port to 7070 and binds every interface", () => {
     const config = parseServerConfig({ database: "s.db" }, "x.yaml", "/etc/lmkeeper");
-    expect(config).toMatchObject({ port: 7070, bind: "0.0.0.0", database: "/etc/lmkeeper/s.db", leaseSeconds: 300 });
+    expect(config).toMatchObject({
+      port: 7070,
+      bind: "0.0.0.0",
+      database: "/etc/lmkeeper/s.db",
+      leaseSeconds: 300,
+    });
   });
 
   it("names the key that is wrong", () => {
     expect(() => parseServerConfig({ database: "s.db", port: 70000 }, "server.yaml", "/")).toThrow(
       /^server\.yaml: port: Too big/,
     );
-    expect(() => parseServerConfig({ database: "s.db", leaseSeconds: "5m" }, "server.yaml", "/")).toThrow(
-      /server\.yaml: leaseSeconds: Invalid input: expected number, received string/,
-    );
-    expect(() => parseServerConfig({ database: "s.db", tls: { cert: "c.pem" } }, "server.yaml", "/")).toThrow(
-      /server\.yaml: tls\.key: /,
-    );
-    expect(() => parseServerConfig({ database: "s.db", licenceFiles: [] }, "server.yaml", "/")).toThrow(
-      /server\.yaml: \(top level\): Unrecognized key: "licenceFiles"/,
-    );
+    expect(() =>
+      parseServerConfig({ database: "s.db", leaseSeconds: "5m" }, "server.yaml", "/"),
+    ).toThrow(/server\.yaml: leaseSeconds: Invalid input: expected number, received string/);
+    expect(() =>
+      parseServerConfig({ database: "s.db", tls: { cert: "c.pem" } }, "server.yaml", "/"),
+    ).toThrow(/server\.yaml: tls\.key: /);
+    expect(() =>
+      parseServerConfig({ database: "s.db", licenceFiles: [] }, "server.yaml", "/"),
+    ).toThrow(/server\.yaml: \(top level\): Unrecognized key: "licenceFiles"/);
     expect(() => parseServerConfig({}, "server.yaml", "/")).toThrow(ConfigError);
-    expect(() => loadServerConfig("/nonexistent/server.yaml")).toThrow(/\/nonexistent\/server\.yaml: cannot read/);
+    expect(() => loadServerConfig("/nonexistent/server.yaml")).toThrow(
+      /\/nonexistent\/server\.yaml: cannot read/,
+    );
   });
 });

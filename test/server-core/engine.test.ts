@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { allocate, compareVersions, type CheckoutRequest, type EngineState, type Lease, type Pool } from "../../src/server-core/engine.js";
+import {
+  allocate,
+  compareVersions,
+  type CheckoutRequest,
+  type EngineState,
+  type Lease,
+  type Pool,
+} from "../../src/server-core/engine.js";
 
 const NOW = Date.UTC(2026, 10, 23, 12);
 
@@ -53,7 +60,11 @@ const request = (overrides: Partial<CheckoutRequest> = {}): CheckoutRequest => (
 describe("allocate", () => {
   it("grants from the first pool with room, then the next one", () => {
     const pools = [pool("a", { count: 2 }), pool("b", { count: 5 })];
-    expect(allocate(state(pools, [lease("a", 1)]), request(), NOW)).toEqual({ kind: "grant", poolId: "a", count: 1 });
+    expect(allocate(state(pools, [lease("a", 1)]), request(), NOW)).toEqual({
+      kind: "grant",
+      poolId: "a",
+      count: 1,
+    });
     expect(allocate(state(pools, [lease("a", 2)]), request({ count: 3 }), NOW)).toEqual({
       kind: "grant",
       poolId: "b",
@@ -64,8 +75,14 @@ describe("allocate", () => {
   it("denies ALL_IN_USE when every pool is full, and REQUEST_EXCEEDS_TOTAL when no pool is big enough", () => {
     const pools = [pool("a", { count: 2 }), pool("b", { count: 3 })];
     const full = state(pools, [lease("a", 2), lease("b", 1)]);
-    expect(allocate(full, request({ count: 3 }), NOW)).toMatchObject({ kind: "deny", code: "ALL_IN_USE" });
-    expect(allocate(full, request({ count: 2 }), NOW)).toMatchObject({ kind: "grant", poolId: "b" });
+    expect(allocate(full, request({ count: 3 }), NOW)).toMatchObject({
+      kind: "deny",
+      code: "ALL_IN_USE",
+    });
+    expect(allocate(full, request({ count: 2 }), NOW)).toMatchObject({
+      kind: "grant",
+      poolId: "b",
+    });
     expect(allocate(state(pools), request({ count: 4 }), NOW)).toMatchObject({
       kind: "deny",
       code: "REQUEST_EXCEEDS_TOTAL",
@@ -75,15 +92,29 @@ describe("allocate", () => {
   it("ignores leases past their expiry", () => {
     const pools = [pool("a", { count: 2 })];
     const leases = [lease("a", 2, NOW)];
-    expect(allocate(state(pools, leases), request({ count: 2 }), NOW)).toMatchObject({ kind: "grant", poolId: "a" });
-    expect(allocate(state(pools, leases), request(), NOW - 1)).toMatchObject({ code: "ALL_IN_USE" });
+    expect(allocate(state(pools, leases), request({ count: 2 }), NOW)).toMatchObject({
+      kind: "grant",
+      poolId: "a",
+    });
+    expect(allocate(state(pools, leases), request(), NOW - 1)).toMatchObject({
+      code: "ALL_IN_USE",
+    });
   });
 
   it("grants version ≥ requested only", () => {
-    const pools = [pool("old", { version: "2026.0" }), pool("new", { version: "2027.1", count: 1 })];
-    expect(allocate(state(pools), request({ version: "2026.5" }), NOW)).toMatchObject({ poolId: "new" });
-    expect(allocate(state(pools), request({ version: "2027.1" }), NOW)).toMatchObject({ poolId: "new" });
-    expect(allocate(state(pools), request({ version: "2026" }), NOW)).toMatchObject({ poolId: "old" });
+    const pools = [
+      pool("old", { version: "2026.0" }),
+      pool("new", { version: "2027.1", count: 1 }),
+    ];
+    expect(allocate(state(pools), request({ version: "2026.5" }), NOW)).toMatchObject({
+      poolId: "new",
+    });
+    expect(allocate(state(pools), request({ version: "2027.1" }), NOW)).toMatchObject({
+      poolId: "new",
+    });
+    expect(allocate(state(pools), request({ version: "2026" }), NOW)).toMatchObject({
+      poolId: "old",
+    });
     const denied = allocate(state(pools), request({ version: "2027.2" }), NOW);
     expect(denied).toEqual({
       kind: "deny",
@@ -96,23 +127,36 @@ describe("allocate", () => {
     expect(allocate(state([pool("a")]), request({ feature: "nope" }), NOW)).toMatchObject({
       code: "FEATURE_NOT_FOUND",
     });
-    expect(allocate(state([pool("a")]), request({ feature: "SOLVER" }), NOW)).toMatchObject({ kind: "grant" });
+    expect(allocate(state([pool("a")]), request({ feature: "SOLVER" }), NOW)).toMatchObject({
+      kind: "grant",
+    });
   });
 
   it("denies LICENSE_EXPIRED once every matching pool is past its expiry day", () => {
     const expiring = pool("a", { expires: "22-nov-2026", expiresAt: Date.UTC(2026, 10, 23) });
-    expect(allocate(state([expiring]), request(), NOW)).toMatchObject({ kind: "deny", code: "LICENSE_EXPIRED" });
-    expect(allocate(state([expiring]), request(), Date.UTC(2026, 10, 22, 23))).toMatchObject({ kind: "grant" });
+    expect(allocate(state([expiring]), request(), NOW)).toMatchObject({
+      kind: "deny",
+      code: "LICENSE_EXPIRED",
+    });
+    expect(allocate(state([expiring]), request(), Date.UTC(2026, 10, 22, 23))).toMatchObject({
+      kind: "grant",
+    });
   });
 
   it("denies NOT_YET_VALID before a pool's START date", () => {
     const later = pool("a", { startsAt: NOW + 1 });
-    expect(allocate(state([later]), request(), NOW)).toMatchObject({ kind: "deny", code: "NOT_YET_VALID" });
+    expect(allocate(state([later]), request(), NOW)).toMatchObject({
+      kind: "deny",
+      code: "NOT_YET_VALID",
+    });
     expect(allocate(state([later]), request(), NOW + 1)).toMatchObject({ kind: "grant" });
   });
 
   it("serves uncounted pools first and without limit", () => {
-    const pools = [pool("counted", { count: 1 }), pool("free", { count: "uncounted", hostId: "ANY" })];
+    const pools = [
+      pool("counted", { count: 1 }),
+      pool("free", { count: "uncounted", hostId: "ANY" }),
+    ];
     expect(allocate(state(pools, [lease("free", 500)]), request({ count: 7 }), NOW)).toEqual({
       kind: "grant",
       poolId: "free",

@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseServerConfig, type ServerConfig, type ServerConfigInput } from "../../src/server-core/config.js";
+import {
+  parseServerConfig,
+  type ServerConfig,
+  type ServerConfigInput,
+} from "../../src/server-core/config.js";
 import { startServer, type RunningServer } from "../../src/server-core/server.js";
 
 export const FIXTURES = fileURLToPath(new URL("../../fixtures/server/", import.meta.url));

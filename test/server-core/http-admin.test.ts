@@ -24,7 +24,9 @@ const admin = (method: string, path: string, password: string, body?: unknown) =
   api(server, method, `/api/1.0/admin${path}`, body, { authorization: basic(password) });
 
 async function changeDefaultPassword(): Promise<void> {
-  const changed = await admin("PUT", "/password", DEFAULT_ADMIN_PASSWORD, { newPassword: NEW_PASSWORD });
+  const changed = await admin("PUT", "/password", DEFAULT_ADMIN_PASSWORD, {
+    newPassword: NEW_PASSWORD,
+  });
   expect(changed).toEqual({ status: 200, body: { changed: true } });
 }
 
@@ -45,18 +47,25 @@ describe("admin access", () => {
       body: {
         error: {
           code: "DEFAULT_PASSWORD_MUST_CHANGE",
-          message: "The default admin password must be changed first (lmkeeper server set-password)",
+          message:
+            "The default admin password must be changed first (lmkeeper server set-password)",
         },
       },
     });
-    expect((await admin("PUT", `/activations/${CODE}`, DEFAULT_ADMIN_PASSWORD, { count: 1 })).status).toBe(403);
+    expect(
+      (await admin("PUT", `/activations/${CODE}`, DEFAULT_ADMIN_PASSWORD, { count: 1 })).status,
+    ).toBe(403);
     await changeDefaultPassword();
     expect((await admin("GET", "/licenses", NEW_PASSWORD)).status).toBe(200);
-    expect((await admin("GET", "/licenses", DEFAULT_ADMIN_PASSWORD)).body.error.code).toBe("BAD_CREDENTIALS");
+    expect((await admin("GET", "/licenses", DEFAULT_ADMIN_PASSWORD)).body.error.code).toBe(
+      "BAD_CREDENTIALS",
+    );
   });
 
   it("enforces the password rules and refuses reusing the default", async () => {
-    const weak = await admin("PUT", "/password", DEFAULT_ADMIN_PASSWORD, { newPassword: "password" });
+    const weak = await admin("PUT", "/password", DEFAULT_ADMIN_PASSWORD, {
+      newPassword: "password",
+    });
     expect(weak.status).toBe(400);
     expect(weak.body.error.code).toBe("PASSWORD_RULES");
     expect(weak.body.error.details).toEqual([
@@ -64,7 +73,9 @@ describe("admin access", () => {
       "must contain at least one digit",
       "must contain at least one symbol other than ' \" \\",
     ]);
-    const same = await admin("PUT", "/password", DEFAULT_ADMIN_PASSWORD, { newPassword: DEFAULT_ADMIN_PASSWORD });
+    const same = await admin("PUT", "/password", DEFAULT_ADMIN_PASSWORD, {
+      newPassword: DEFAULT_ADMIN_PASSWORD,
+    });
     expect(same.body.error.code).toBe("PASSWORD_UNCHANGED");
   });
 
@@ -80,12 +91,16 @@ describe("admin access", () => {
       body: {
         error: {
           code: "TOO_MANY_FAILED_LOGINS",
-          message: "Too many failed logins: admin access is blocked for 10 minutes or until the server restarts",
+          message:
+            "Too many failed logins: admin access is blocked for 10 minutes or until the server restarts",
         },
       },
     });
     // checkouts are not admin calls and keep working
-    expect((await api(server, "POST", "/api/1.0/leases", { feature: "mesher", user: "a", host: "h" })).status).toBe(201);
+    expect(
+      (await api(server, "POST", "/api/1.0/leases", { feature: "mesher", user: "a", host: "h" }))
+        .status,
+    ).toBe(201);
     clock.advance(LOCKOUT_MS / 1000 - 1);
     expect((await admin("GET", "/licenses", NEW_PASSWORD)).status).toBe(429);
     clock.advance(1);
@@ -113,12 +128,17 @@ describe("activation codes", () => {
       body: { code: CODE, active: 10, previous: 5 },
     });
     const solverPools = () =>
-      server.snapshot().features.find((feature) => feature.name === "solver")?.pools.map((pool) => pool.count);
+      server
+        .snapshot()
+        .features.find((feature) => feature.name === "solver")
+        ?.pools.map((pool) => pool.count);
     expect(solverPools()).toEqual([10, 5, 10]);
 
     // 15 license-file seats + 10 activated seats
     const results = await Promise.all(
-      Array.from({ length: 30 }, () => api(server, "POST", "/api/1.0/leases", { feature: "solver", user: "u", host: "h" })),
+      Array.from({ length: 30 }, () =>
+        api(server, "POST", "/api/1.0/leases", { feature: "solver", user: "u", host: "h" }),
+      ),
     );
     expect(results.filter((result) => result.status === 201)).toHaveLength(25);
 
@@ -154,29 +174,43 @@ describe("activation codes", () => {
     expect(exceeded).toEqual({
       status: 409,
       body: {
-        error: { code: "ACTIVATION_ID_COUNT_EXCEEDED", message: `Activation code ${CODE} holds 20 licenses; 21 were requested` },
+        error: {
+          code: "ACTIVATION_ID_COUNT_EXCEEDED",
+          message: `Activation code ${CODE} holds 20 licenses; 21 were requested`,
+        },
       },
     });
     const invalid = await admin("PUT", "/activations/0000-NOPE", NEW_PASSWORD, { count: 1 });
     expect(invalid).toEqual({
       status: 404,
-      body: { error: { code: "ACTIVATION_ID_INVALID", message: "Activation code 0000-NOPE is not valid" } },
+      body: {
+        error: { code: "ACTIVATION_ID_INVALID", message: "Activation code 0000-NOPE is not valid" },
+      },
     });
   });
 
   it("keeps activations and leases across a restart", async () => {
     await admin("PUT", `/activations/${CODE}`, NEW_PASSWORD, { count: 7 });
-    const lease = await api(server, "POST", "/api/1.0/leases", { feature: "mesher", user: "a", host: "h", count: 3 });
+    const lease = await api(server, "POST", "/api/1.0/leases", {
+      feature: "mesher",
+      user: "a",
+      host: "h",
+      count: 3,
+    });
     await server.close();
     ({ server } = await startTestServer(dir.path, {}, clock));
     const list = (await admin("GET", "/licenses", NEW_PASSWORD)).body;
-    expect(list.features.map((entry: { count: number; used: number }) => [entry.count, entry.used])).toEqual([
+    expect(
+      list.features.map((entry: { count: number; used: number }) => [entry.count, entry.used]),
+    ).toEqual([
       [10, 0],
       [5, 0],
       [4, 3],
       ["uncounted", 0],
       [7, 0],
     ]);
-    expect((await api(server, "POST", `/api/1.0/leases/${lease.body.lease.id}/heartbeat`)).status).toBe(200);
+    expect(
+      (await api(server, "POST", `/api/1.0/leases/${lease.body.lease.id}/heartbeat`)).status,
+    ).toBe(200);
   });
 });

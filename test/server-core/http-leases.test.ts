@@ -23,22 +23,31 @@ const checkout = (body: Record<string, unknown>) =>
 
 describe("lease API over real HTTP", () => {
   it("answers health without auth", async () => {
-    expect(await api(server, "GET", "/api/1.0/health")).toEqual({ status: 200, body: { status: "ok" } });
+    expect(await api(server, "GET", "/api/1.0/health")).toEqual({
+      status: 200,
+      body: { status: "ok" },
+    });
   });
 
   it("never grants more than the count to 64 concurrent clients, and every grant is on disk", async () => {
     const results = await Promise.all(
-      Array.from({ length: 64 }, (_, n) => checkout({ feature: "solver", user: `user${n}`, host: `node${n}` })),
+      Array.from({ length: 64 }, (_, n) =>
+        checkout({ feature: "solver", user: `user${n}`, host: `node${n}` }),
+      ),
     );
     const granted = results.filter((result) => result.status === 201);
     const denied = results.filter((result) => result.status === 409);
     expect(granted).toHaveLength(15); // 10 from FEATURE + 5 from INCREMENT
     expect(denied).toHaveLength(49);
-    expect(new Set(denied.map((result) => result.body.error.code))).toEqual(new Set(["ALL_IN_USE"]));
+    expect(new Set(denied.map((result) => result.body.error.code))).toEqual(
+      new Set(["ALL_IN_USE"]),
+    );
     expect(new Set(granted.map((result) => result.body.lease.handle)).size).toBe(15);
 
     const db = new Database(join(dir.path, "server.db"), { readonly: true });
-    const rows = db.prepare("SELECT pool_id, SUM(count) AS used FROM leases GROUP BY pool_id ORDER BY pool_id").all();
+    const rows = db
+      .prepare("SELECT pool_id, SUM(count) AS used FROM leases GROUP BY pool_id ORDER BY pool_id")
+      .all();
     db.close();
     expect(rows).toEqual([
       { pool_id: "lic:solver:1", used: 10 },
@@ -53,7 +62,10 @@ describe("lease API over real HTTP", () => {
     const snapshot = (await api(server, "GET", "/api/1.0/status")).body;
     const solver = snapshot.features.find((feature: { name: string }) => feature.name === "solver");
     for (const pool of solver.pools) {
-      const leased = pool.leases.reduce((sum: number, lease: { count: number }) => sum + lease.count, 0);
+      const leased = pool.leases.reduce(
+        (sum: number, lease: { count: number }) => sum + lease.count,
+        0,
+      );
       expect(leased).toBeLessThanOrEqual(pool.count);
     }
     const grantedSeats = results
@@ -67,7 +79,12 @@ describe("lease API over real HTTP", () => {
   it("grants a version ≥ the one requested and says why it cannot", async () => {
     const newer = await checkout({ feature: "solver", version: "2026.5" });
     expect(newer.status).toBe(201);
-    expect(newer.body.lease).toMatchObject({ feature: "solver", version: "2026.5", grantedVersion: "2027.0", count: 1 });
+    expect(newer.body.lease).toMatchObject({
+      feature: "solver",
+      version: "2026.5",
+      grantedVersion: "2027.0",
+      count: 1,
+    });
     const tooNew = await checkout({ feature: "solver", version: "2028" });
     expect(tooNew).toEqual({
       status: 409,
@@ -80,7 +97,9 @@ describe("lease API over real HTTP", () => {
     });
     expect(await checkout({ feature: "nosuch" })).toEqual({
       status: 404,
-      body: { error: { code: "FEATURE_NOT_FOUND", message: 'No such feature "nosuch" on this server' } },
+      body: {
+        error: { code: "FEATURE_NOT_FOUND", message: 'No such feature "nosuch" on this server' },
+      },
     });
   });
 
@@ -103,7 +122,9 @@ describe("lease API over real HTTP", () => {
     // checkin frees one seat at once
     const first = held[0]?.body.lease.id as string;
     expect((await api(server, "DELETE", `/api/1.0/leases/${first}`)).status).toBe(200);
-    expect((await api(server, "DELETE", `/api/1.0/leases/${first}`)).body.error.code).toBe("LEASE_NOT_FOUND");
+    expect((await api(server, "DELETE", `/api/1.0/leases/${first}`)).body.error.code).toBe(
+      "LEASE_NOT_FOUND",
+    );
     const replacement = await checkout({ feature: "mesher", user: "bob" });
     expect(replacement.status).toBe(201);
 
@@ -117,7 +138,9 @@ describe("lease API over real HTTP", () => {
     const third = held[2]?.body.lease.id as string;
     expect(await api(server, "POST", `/api/1.0/leases/${third}/heartbeat`)).toEqual({
       status: 410,
-      body: { error: { code: "LEASE_EXPIRED", message: `Lease ${third} expired; check out again` } },
+      body: {
+        error: { code: "LEASE_EXPIRED", message: `Lease ${third} expired; check out again` },
+      },
     });
     // seats of the expired leases (third, fourth, bob's) are free again; the renewed one is not
     const again = await Promise.all([1, 2, 3, 4].map(() => checkout({ feature: "mesher" })));
@@ -144,7 +167,13 @@ describe("lease API over real HTTP", () => {
 
   it("returns the status snapshot with leases mapped to their pools", async () => {
     clock.ms = Date.UTC(2026, 10, 22, 9, 5);
-    const granted = await checkout({ feature: "solver", version: "2027", count: 3, display: "/dev/tty", user: "alice" });
+    const granted = await checkout({
+      feature: "solver",
+      version: "2027",
+      count: 3,
+      display: "/dev/tty",
+      user: "alice",
+    });
     expect(granted.status).toBe(201);
     await checkout({ feature: "post", user: "carol", host: "viz1" });
     const { status, body } = await api(server, "GET", "/api/1.0/status");
@@ -165,7 +194,14 @@ describe("lease API over real HTTP", () => {
           name: "solver",
           vendor: "acme",
           pools: [
-            { version: "2026.0", expires: "31-dec-2030", count: 10, vendorString: "site=demo", reservations: [], leases: [] },
+            {
+              version: "2026.0",
+              expires: "31-dec-2030",
+              count: 10,
+              vendorString: "site=demo",
+              reservations: [],
+              leases: [],
+            },
             {
               version: "2027.0",
               expires: "31-dec-2030",
@@ -188,7 +224,9 @@ describe("lease API over real HTTP", () => {
         {
           name: "mesher",
           vendor: "acme",
-          pools: [{ version: "2026.0", expires: "permanent", count: 4, reservations: [], leases: [] }],
+          pools: [
+            { version: "2026.0", expires: "permanent", count: 4, reservations: [], leases: [] },
+          ],
         },
         {
           name: "post",
@@ -201,7 +239,15 @@ describe("lease API over real HTTP", () => {
               nodeLockedTo: "ANY",
               reservations: [],
               leases: [
-                { user: "carol", host: "viz1", display: "/dev/tty", version: "0", handle: 2, startedAt: "2026-11-22T09:05:00.000Z", count: 1 },
+                {
+                  user: "carol",
+                  host: "viz1",
+                  display: "/dev/tty",
+                  version: "0",
+                  handle: 2,
+                  startedAt: "2026-11-22T09:05:00.000Z",
+                  count: 1,
+                },
               ],
             },
           ],

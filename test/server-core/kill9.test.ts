@@ -33,13 +33,16 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   dir.remove();
 });
 
 /** Starts `lmkeeper server` as a child process; resolves with its URL once it listens. */
 function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN, "server", "--config", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [MAIN, "server", "--config", configPath], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -49,7 +52,9 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
       const entry = JSON.parse(line) as { msg?: string; url?: string };
       if (entry.msg === "license server listening" && entry.url) resolve({ child, url: entry.url });
     });
-    child.on("exit", (code, signal) => reject(new Error(`server exited early (${code ?? signal}): ${stderr}`)));
+    child.on("exit", (code, signal) =>
+      reject(new Error(`server exited early (${code ?? signal}): ${stderr}`)),
+    );
   });
 }
 
@@ -79,7 +84,11 @@ describe("kill -9 durability", () => {
       const feature = ["solver", "mesher", "post", "post"][index % 4];
       while (!stop) {
         try {
-          const result = await post(`${first.url}/api/1.0/leases`, { feature, user: `u${index}`, host: `n${index}` });
+          const result = await post(`${first.url}/api/1.0/leases`, {
+            feature,
+            user: `u${index}`,
+            host: `n${index}`,
+          });
           if (result.status !== 201) continue;
           granted += 1;
           const id = result.body.lease.id;
@@ -104,31 +113,45 @@ describe("kill -9 durability", () => {
     const second = await startChild();
     const mustSurvive = [...acknowledged].filter((id) => !checkinSent.has(id));
     expect(mustSurvive.length).toBeGreaterThan(100);
-    const renewed = await Promise.all(mustSurvive.map((id) => post(`${second.url}/api/1.0/leases/${id}/heartbeat`, {})));
+    const renewed = await Promise.all(
+      mustSurvive.map((id) => post(`${second.url}/api/1.0/leases/${id}/heartbeat`, {})),
+    );
     expect(renewed.filter((result) => result.status !== 200)).toEqual([]);
 
     const snapshot = (await (await fetch(`${second.url}/api/1.0/status`)).json()) as StatusSnapshot;
     for (const feature of snapshot.features) {
       for (const pool of feature.pools) {
         const leased = pool.leases.reduce((sum, lease) => sum + lease.count, 0);
-        if (pool.count !== "uncounted") expect(leased, `${feature.name} v${pool.version}`).toBeLessThanOrEqual(pool.count);
+        if (pool.count !== "uncounted")
+          expect(leased, `${feature.name} v${pool.version}`).toBeLessThanOrEqual(pool.count);
       }
     }
-    const handles = snapshot.features.flatMap((feature) => feature.pools.flatMap((pool) => pool.leases.map((lease) => lease.handle)));
+    const handles = snapshot.features.flatMap((feature) =>
+      feature.pools.flatMap((pool) => pool.leases.map((lease) => lease.handle)),
+    );
     expect(new Set(handles).size).toBe(handles.length);
     // and the restarted server goes on granting without exceeding: fill solver to the brim
     const more = await Promise.all(
-      Array.from({ length: 20 }, () => post(`${second.url}/api/1.0/leases`, { feature: "solver", user: "x", host: "y" })),
+      Array.from({ length: 20 }, () =>
+        post(`${second.url}/api/1.0/leases`, { feature: "solver", user: "x", host: "y" }),
+      ),
     );
-    const solverAfter = (await (await fetch(`${second.url}/api/1.0/status`)).json()) as StatusSnapshot;
+    const solverAfter = (await (
+      await fetch(`${second.url}/api/1.0/status`)
+    ).json()) as StatusSnapshot;
     const solverLeased = solverAfter.features
       .find((feature) => feature.name === "solver")!
-      .pools.reduce((sum, pool) => sum + pool.leases.reduce((inner, lease) => inner + lease.count, 0), 0);
+      .pools.reduce(
+        (sum, pool) => sum + pool.leases.reduce((inner, lease) => inner + lease.count, 0),
+        0,
+      );
     expect(solverLeased).toBe(15);
     expect(more.some((result) => result.status === 409)).toBe(true);
 
     second.child.kill("SIGTERM");
-    const code = await new Promise<number | null>((resolve) => second.child.once("exit", (exitCode) => resolve(exitCode)));
+    const code = await new Promise<number | null>((resolve) =>
+      second.child.once("exit", (exitCode) => resolve(exitCode)),
+    );
     expect(code).toBe(0);
   });
 });

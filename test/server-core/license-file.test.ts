@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { expiryInstant, LicenseFileError, parseLicenseFile } from "../../src/server-core/license-file.js";
+import {
+  expiryInstant,
+  LicenseFileError,
+  parseLicenseFile,
+} from "../../src/server-core/license-file.js";
 import { poolsFromLicenseFiles } from "../../src/server-core/pools.js";
 import { ACME_LICENSE } from "./helpers.js";
 
@@ -17,10 +21,14 @@ function parseError(text: string): LicenseFileError {
 describe("license file parser", () => {
   it("reads the demo license: SERVER, VENDOR, USE_SERVER, continuations, quotes and comments", () => {
     const file = parseLicenseFile(readFileSync(ACME_LICENSE, "utf8"), ACME_LICENSE);
-    expect(file.servers).toEqual([{ host: "this_host", hostId: "ANY", port: 27000, lineNumber: 2 }]);
+    expect(file.servers).toEqual([
+      { host: "this_host", hostId: "ANY", port: 27000, lineNumber: 2 },
+    ]);
     expect(file.vendors).toEqual([{ name: "acme", port: 27001, lineNumber: 3 }]);
     expect(file.useServer).toBe(true);
-    expect(file.features.map((f) => [f.kind, f.feature, f.version, f.expires, f.count, f.lineNumber])).toEqual([
+    expect(
+      file.features.map((f) => [f.kind, f.feature, f.version, f.expires, f.count, f.lineNumber]),
+    ).toEqual([
       ["FEATURE", "solver", "2026.0", "31-dec-2030", 10, 6],
       ["INCREMENT", "solver", "2027.0", "31-dec-2030", 5, 10],
       ["FEATURE", "mesher", "2026.0", "permanent", 4, 11],
@@ -63,7 +71,10 @@ describe("license file parser", () => {
   });
 
   it("turns START= into the instant a pool begins to grant", () => {
-    const file = parseLicenseFile("INCREMENT solver acme 1.0 permanent 2 START=01-Feb-2027 SIGN=0\n", "s.lic");
+    const file = parseLicenseFile(
+      "INCREMENT solver acme 1.0 permanent 2 START=01-Feb-2027 SIGN=0\n",
+      "s.lic",
+    );
     expect(file.features[0]?.attributes["START"]).toBe("1-feb-2027");
     expect(poolsFromLicenseFiles([file]).pools[0]?.startsAt).toBe(Date.UTC(2027, 1, 1));
   });
@@ -74,7 +85,11 @@ describe("license file parser", () => {
   });
 
   it.each([
-    ["FEATURE solver acme 1.0 31-dec-2030\n", 1, "needs feature, vendor, version, expiry date and count"],
+    [
+      "FEATURE solver acme 1.0 31-dec-2030\n",
+      1,
+      "needs feature, vendor, version, expiry date and count",
+    ],
     ["# c\n\nFEATURE solver acme 1.0 31-foo-2030 4 SIGN=0\n", 3, 'unknown month "foo"'],
     ["VENDOR acme\nFEATURE solver acme 1.0 30-feb-2030 4 SIGN=0\n", 2, "is not a real date"],
     ["FEATURE solver acme 1.0 permanent many SIGN=0\n", 1, 'count "many"'],
@@ -83,7 +98,11 @@ describe("license file parser", () => {
     ["VENDOR acme\nLICENCE solver\n", 2, 'unknown line type "LICENCE"'],
     ['FEATURE a acme 1.0 permanent 1 VENDOR_STRING="open\n', 1, "unterminated double quote"],
     ["SERVER lic1 ANY 99999\n", 1, 'port "99999"'],
-    ["\nINCREMENT s acme 1.0 permanent 2 START=soon SIGN=0\n", 2, 'START: date "soon" is not dd-mmm-yyyy'],
+    [
+      "\nINCREMENT s acme 1.0 permanent 2 START=soon SIGN=0\n",
+      2,
+      'START: date "soon" is not dd-mmm-yyyy',
+    ],
   ])("names file and line for bad input %#", (text, line, message) => {
     const error = parseError(text);
     expect(error.file).toBe("site.lic");

@@ -22,7 +22,10 @@ describe("Store", () => {
     const store = new Store(join(dir(), "nested", "server.db"));
     expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(store.db.pragma("synchronous", { simple: true })).toBe(2);
-    const versions = store.db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all();
+    const versions = store.db
+      .prepare("SELECT version FROM schema_migrations ORDER BY version")
+      .pluck()
+      .all();
     expect(versions).toEqual([1, 2]);
     expect(LATEST_SCHEMA_VERSION).toBe(2);
     store.close();
@@ -41,7 +44,9 @@ describe("Store", () => {
     old.close();
 
     const store = new Store(path);
-    expect(store.db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2]);
+    expect(
+      store.db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
+    ).toEqual([1, 2]);
     expect(store.loadLeases()).toEqual([
       {
         id: "L1",
@@ -70,7 +75,9 @@ describe("Store", () => {
     const store = new Store(path);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(`${path}.pid`, "utf8")).toBe(`${process.pid}\n`);
-    expect(() => new Store(path)).toThrow(`${path} is in use by another lmkeeper server (pid ${process.pid})`);
+    expect(() => new Store(path)).toThrow(
+      `${path} is in use by another lmkeeper server (pid ${process.pid})`,
+    );
     store.close();
     expect(existsSync(`${path}.pid`)).toBe(false);
     new Store(path).close();
@@ -78,7 +85,9 @@ describe("Store", () => {
 
   it("takes over the lock of a server that died without releasing it", () => {
     const path = join(dir(), "stale.db");
-    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    });
     writeFileSync(`${path}.pid`, `${dead.stdout}\n`);
     const store = new Store(path);
     expect(readFileSync(`${path}.pid`, "utf8")).toBe(`${process.pid}\n`);
@@ -91,7 +100,9 @@ describe("Store", () => {
     migrate(db);
     db.prepare("INSERT INTO schema_migrations VALUES (99, 'future', 'now')").run();
     db.close();
-    expect(() => new Store(path)).toThrow(/schema version 99 is newer than this lmkeeper knows \(2\)/);
+    expect(() => new Store(path)).toThrow(
+      /schema version 99 is newer than this lmkeeper knows \(2\)/,
+    );
     expect(existsSync(`${path}.pid`)).toBe(false);
   });
 });
@@ -119,7 +130,9 @@ describe("GroupCommitter", () => {
     await Promise.all(writes);
     // all 50 ran inside one open transaction: none was visible to another connection until the end
     expect(seen.every((entry) => entry.inTransaction)).toBe(true);
-    expect(seen.map((entry) => entry.visibleToWriter)).toEqual(Array.from({ length: 50 }, (_, n) => n + 1));
+    expect(seen.map((entry) => entry.visibleToWriter)).toEqual(
+      Array.from({ length: 50 }, (_, n) => n + 1),
+    );
     expect(seen.every((entry) => entry.visibleToReader === 0)).toBe(true);
     expect(reader.prepare("SELECT COUNT(*) FROM t").pluck().get()).toBe(50);
     reader.close();

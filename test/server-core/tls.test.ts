@@ -16,12 +16,60 @@ function openssl(args: string[], cwd: string): void {
 
 /** A throwaway CA and a server certificate for 127.0.0.1 signed by it. */
 function makeCertificates(cwd: string): void {
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=lmkeeper test CA",
-    "-keyout", "ca.key", "-out", "ca.crt"], cwd);
-  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=lic1.test", "-keyout", "server.key", "-out", "server.csr"], cwd);
+  openssl(
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=lmkeeper test CA",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+    ],
+    cwd,
+  );
+  openssl(
+    [
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-subj",
+      "/CN=lic1.test",
+      "-keyout",
+      "server.key",
+      "-out",
+      "server.csr",
+    ],
+    cwd,
+  );
   writeSanExtension(cwd);
-  openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-    "-extfile", "san.ext", "-out", "server.crt"], cwd);
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      "server.csr",
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-extfile",
+      "san.ext",
+      "-out",
+      "server.crt",
+    ],
+    cwd,
+  );
 }
 
 function writeSanExtension(cwd: string): void {
@@ -31,7 +79,9 @@ function writeSanExtension(cwd: string): void {
 beforeAll(async () => {
   dir = tempDir();
   makeCertificates(dir.path);
-  ({ server } = await startTestServer(dir.path, { tls: { cert: "server.crt", key: "server.key" } }));
+  ({ server } = await startTestServer(dir.path, {
+    tls: { cert: "server.crt", key: "server.key" },
+  }));
 });
 
 afterAll(async () => {
@@ -43,10 +93,13 @@ describe("HTTPS", () => {
   it("serves https with the configured certificate", async () => {
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const certificate = await new Promise<PeerCertificate>((resolve, reject) => {
-      const socket = connect({ host: "127.0.0.1", port: server.port, rejectUnauthorized: false }, () => {
-        resolve(socket.getPeerCertificate());
-        socket.end();
-      });
+      const socket = connect(
+        { host: "127.0.0.1", port: server.port, rejectUnauthorized: false },
+        () => {
+          resolve(socket.getPeerCertificate());
+          socket.end();
+        },
+      );
       socket.on("error", reject);
     });
     expect(certificate.subject.CN).toBe("lic1.test");
@@ -55,7 +108,10 @@ describe("HTTPS", () => {
   });
 
   it("is trusted with the test CA, and refused without it", async () => {
-    const trusting = new LicenseClient({ baseUrl: server.url, ca: readFileSync(join(dir.path, "ca.crt")) });
+    const trusting = new LicenseClient({
+      baseUrl: server.url,
+      ca: readFileSync(join(dir.path, "ca.crt")),
+    });
     expect(await trusting.health()).toEqual({ status: "ok" });
     const lease = await trusting.checkout({ feature: "mesher", user: "alice", host: "node001" });
     expect(lease.count).toBe(1);

@@ -1,5 +1,10 @@
 import type { Command } from "commander";
-import { addConnectionOptions, fail, tlsOptions, type ConnectionFlags } from "./server-connection.js";
+import {
+  addConnectionOptions,
+  fail,
+  tlsOptions,
+  type ConnectionFlags,
+} from "./server-connection.js";
 
 export function registerCheckinCommand(program: Command): void {
   addConnectionOptions(
@@ -13,8 +18,12 @@ export function registerCheckinCommand(program: Command): void {
       const { defaultStatePath } = await import("../../server-core/client-state.js");
       const { checkinRemembered } = await import("../../server-core/client-session.js");
       try {
-        const released = await checkinRemembered(selector, { statePath: opts.state ?? defaultStatePath(), client: tlsOptions(opts) });
-        if (selector !== undefined && released.length === 0) throw new Error(`no held lease matches "${selector}"`);
+        const released = await checkinRemembered(selector, {
+          statePath: opts.state ?? defaultStatePath(),
+          client: tlsOptions(opts),
+        });
+        if (selector !== undefined && released.length === 0)
+          throw new Error(`no held lease matches "${selector}"`);
         process.stdout.write(`${JSON.stringify(released, null, 2)}\n`);
       } catch (error) {
         fail("checkin", error);

@@ -1,6 +1,12 @@
 import { hostname, userInfo } from "node:os";
 import type { Command } from "commander";
-import { addConnectionOptions, fail, serverUrl, tlsOptions, type ConnectionFlags } from "./server-connection.js";
+import {
+  addConnectionOptions,
+  fail,
+  serverUrl,
+  tlsOptions,
+  type ConnectionFlags,
+} from "./server-connection.js";
 
 interface CheckoutFlags extends ConnectionFlags {
   version: string;
@@ -21,7 +27,9 @@ export function registerCheckoutCommand(program: Command): void {
   addConnectionOptions(
     program
       .command("checkout")
-      .description("check a license out of an lmkeeper license server (or, with --status, renew and report held ones)")
+      .description(
+        "check a license out of an lmkeeper license server (or, with --status, renew and report held ones)",
+      )
       .argument("[feature]", "feature to check out"),
   )
     .option("--version <version>", "minimum version wanted", "0")
@@ -31,27 +39,44 @@ export function registerCheckoutCommand(program: Command): void {
     .option("--display <display>", "display (default: $DISPLAY or /dev/tty)")
     .option("--device-id <id>", "device id (default: the host)")
     .option("--state <file>", "where held leases are remembered (env LMKEEPER_LEASE_STATE)")
-    .option("--status", "renew every held lease and report whether it is valid, in grace or expired")
-    .option("--grace-days <days>", "how long a held lease keeps working while the server is unreachable", "7")
+    .option(
+      "--status",
+      "renew every held lease and report whether it is valid, in grace or expired",
+    )
+    .option(
+      "--grace-days <days>",
+      "how long a held lease keeps working while the server is unreachable",
+      "7",
+    )
     .action(async (feature: string | undefined, opts: CheckoutFlags) => {
       const { defaultStatePath } = await import("../../server-core/client-state.js");
-      const { LicenseServerError, ServerUnreachableError } = await import("../../server-core/client.js");
+      const { LicenseServerError, ServerUnreachableError } =
+        await import("../../server-core/client.js");
       const session = await import("../../server-core/client-session.js");
       const statePath = opts.state ?? defaultStatePath();
       const client = tlsOptions(opts);
       try {
         if (opts.status) {
           const graceDays = Number(opts.graceDays);
-          if (!(graceDays >= 0)) throw new Error(`--grace-days must be a number of days, not "${opts.graceDays}"`);
-          const reports = await session.refreshLeases(graceDays * 86_400_000, { statePath, client });
+          if (!(graceDays >= 0))
+            throw new Error(`--grace-days must be a number of days, not "${opts.graceDays}"`);
+          const reports = await session.refreshLeases(graceDays * 86_400_000, {
+            statePath,
+            client,
+          });
           process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-          if (reports.some((report) => report.standing.state === "expired" || report.standing.state === "lost")) {
+          if (
+            reports.some(
+              (report) => report.standing.state === "expired" || report.standing.state === "lost",
+            )
+          ) {
             process.exitCode = CHECKOUT_EXIT.notValid;
           }
           return;
         }
         if (!feature) throw new Error("name the feature to check out (or use --status)");
-        if (!/^\d+$/.test(opts.count)) throw new Error(`--count must be a whole number, not "${opts.count}"`);
+        if (!/^\d+$/.test(opts.count))
+          throw new Error(`--count must be a whole number, not "${opts.count}"`);
         const host = opts.host ?? hostname();
         const lease = await session.checkoutAndRemember(
           serverUrl(opts),
@@ -69,7 +94,8 @@ export function registerCheckoutCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify(lease, null, 2)}\n`);
       } catch (error) {
         if (error instanceof LicenseServerError) fail("checkout", error, CHECKOUT_EXIT.denied);
-        else if (error instanceof ServerUnreachableError) fail("checkout", error, CHECKOUT_EXIT.unreachable);
+        else if (error instanceof ServerUnreachableError)
+          fail("checkout", error, CHECKOUT_EXIT.unreachable);
         else fail("checkout", error);
       }
     });

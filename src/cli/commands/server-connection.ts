@@ -12,7 +12,10 @@ export const DEFAULT_SERVER_URL = "http://127.0.0.1:7070";
 
 export function addConnectionOptions(command: Command): Command {
   return command
-    .option("--url <url>", `license server URL (env LMKEEPER_SERVER_URL, default ${DEFAULT_SERVER_URL})`)
+    .option(
+      "--url <url>",
+      `license server URL (env LMKEEPER_SERVER_URL, default ${DEFAULT_SERVER_URL})`,
+    )
     .option("--ca <file>", "PEM file with the CA certificate to trust for https")
     .option("--insecure", "do not verify the server's TLS certificate");
 }

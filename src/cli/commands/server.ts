@@ -1,5 +1,11 @@
 import type { Command } from "commander";
-import { addConnectionOptions, fail, serverUrl, tlsOptions, type ConnectionFlags } from "./server-connection.js";
+import {
+  addConnectionOptions,
+  fail,
+  serverUrl,
+  tlsOptions,
+  type ConnectionFlags,
+} from "./server-connection.js";
 
 interface AdminFlags extends ConnectionFlags {
   password?: string;
@@ -10,13 +16,18 @@ const NEW_PASSWORD_ENV = "LMKEEPER_SERVER_NEW_PASSWORD";
 
 function adminPassword(flags: AdminFlags): string {
   const password = flags.password ?? process.env[PASSWORD_ENV];
-  if (password === undefined) throw new Error(`the admin password is needed: set ${PASSWORD_ENV} (or pass -p)`);
+  if (password === undefined)
+    throw new Error(`the admin password is needed: set ${PASSWORD_ENV} (or pass -p)`);
   return password;
 }
 
 async function adminClient(flags: AdminFlags) {
   const { LicenseClient } = await import("../../server-core/client.js");
-  return new LicenseClient({ baseUrl: serverUrl(flags), adminPassword: adminPassword(flags), ...tlsOptions(flags) });
+  return new LicenseClient({
+    baseUrl: serverUrl(flags),
+    adminPassword: adminPassword(flags),
+    ...tlsOptions(flags),
+  });
 }
 
 function adminCommand(parent: Command, name: string, description: string): Command {
@@ -40,7 +51,11 @@ export function registerServerCommand(program: Command): void {
       }
     });
 
-  adminCommand(server, "activate", "set the TOTAL number of licenses active under an activation code")
+  adminCommand(
+    server,
+    "activate",
+    "set the TOTAL number of licenses active under an activation code",
+  )
     .requiredOption("-a, --activation-code <code>", "activation code")
     .requiredOption("-c, --count <n>", "total licenses to have active under the code", (text) => {
       if (!/^\d+$/.test(text)) throw new Error(`--count must be a whole number, not "${text}"`);
@@ -51,7 +66,9 @@ export function registerServerCommand(program: Command): void {
         const client = await adminClient(opts);
         try {
           const result = await client.activate(opts.activationCode, opts.count);
-          process.stdout.write(`Activation code ${result.code}: ${result.active} licenses active (was ${result.previous})\n`);
+          process.stdout.write(
+            `Activation code ${result.code}: ${result.active} licenses active (was ${result.previous})\n`,
+          );
         } finally {
           await client.close();
         }
@@ -67,7 +84,9 @@ export function registerServerCommand(program: Command): void {
         const client = await adminClient(opts);
         try {
           const result = await client.returnActivation(opts.activationCode);
-          process.stdout.write(`Activation code ${result.code}: ${result.returned} licenses returned\n`);
+          process.stdout.write(
+            `Activation code ${result.code}: ${result.returned} licenses returned\n`,
+          );
         } finally {
           await client.close();
         }
@@ -76,7 +95,11 @@ export function registerServerCommand(program: Command): void {
       }
     });
 
-  adminCommand(server, "list-licenses", "show features, counts, use, expiry and the devices holding them")
+  adminCommand(
+    server,
+    "list-licenses",
+    "show features, counts, use, expiry and the devices holding them",
+  )
     .option("--json", "print JSON instead of the table")
     .action(async (opts: AdminFlags & { json?: boolean }) => {
       try {
@@ -84,7 +107,9 @@ export function registerServerCommand(program: Command): void {
         try {
           const list = await client.listLicenses();
           const { renderLicenseList } = await import("../../server-core/list-licenses.js");
-          process.stdout.write(opts.json ? `${JSON.stringify(list, null, 2)}\n` : renderLicenseList(list));
+          process.stdout.write(
+            opts.json ? `${JSON.stringify(list, null, 2)}\n` : renderLicenseList(list),
+          );
         } finally {
           await client.close();
         }
@@ -93,12 +118,17 @@ export function registerServerCommand(program: Command): void {
       }
     });
 
-  adminCommand(server, "set-password", "change the admin password (the default must be changed first)")
+  adminCommand(
+    server,
+    "set-password",
+    "change the admin password (the default must be changed first)",
+  )
     .option("-n, --new-password <password>", `new password (prefer env ${NEW_PASSWORD_ENV})`)
     .action(async (opts: AdminFlags & { newPassword?: string }) => {
       try {
         const next = opts.newPassword ?? process.env[NEW_PASSWORD_ENV];
-        if (next === undefined) throw new Error(`the new password is needed: set ${NEW_PASSWORD_ENV} (or pass -n)`);
+        if (next === undefined)
+          throw new Error(`the new password is needed: set ${NEW_PASSWORD_ENV} (or pass -n)`);
         const { passwordProblems } = await import("../../server-core/admin-auth.js");
         const problems = passwordProblems(next);
         if (problems.length > 0) throw new Error(`the new password ${problems.join("; ")}`);

@@ -41,26 +41,51 @@ export function registerAdminRoutes(app: FastifyInstance, context: AdminRouteCon
     scope.addHook("preHandler", requireAdmin);
 
     scope.put(PASSWORD_ROUTE, async (request, reply) => {
-      const parsed = z.object({ newPassword: z.string() }).strict().safeParse(request.body ?? {});
+      const parsed = z
+        .object({ newPassword: z.string() })
+        .strict()
+        .safeParse(request.body ?? {});
       if (!parsed.success) return sendValidationError(reply, parsed.error);
       const outcome = await admin.changePassword(parsed.data.newPassword, service.now());
-      if (!outcome.ok) return sendError(reply, 400, outcome.code, outcome.message, outcome.problems);
+      if (!outcome.ok)
+        return sendError(reply, 400, outcome.code, outcome.message, outcome.problems);
       return { changed: true };
     });
 
-    scope.put<{ Params: { code: string } }>("/api/1.0/admin/activations/:code", async (request, reply) => {
-      const parsed = z.object({ count: z.number().int().min(0) }).strict().safeParse(request.body ?? {});
-      if (!parsed.success) return sendValidationError(reply, parsed.error);
-      const outcome = await service.activate(request.params.code, parsed.data.count);
-      if (!outcome.ok) return sendError(reply, outcome.code === "ACTIVATION_ID_INVALID" ? 404 : 409, outcome.code, outcome.message);
-      return { code: outcome.code, active: outcome.count, previous: outcome.previous };
-    });
+    scope.put<{ Params: { code: string } }>(
+      "/api/1.0/admin/activations/:code",
+      async (request, reply) => {
+        const parsed = z
+          .object({ count: z.number().int().min(0) })
+          .strict()
+          .safeParse(request.body ?? {});
+        if (!parsed.success) return sendValidationError(reply, parsed.error);
+        const outcome = await service.activate(request.params.code, parsed.data.count);
+        if (!outcome.ok)
+          return sendError(
+            reply,
+            outcome.code === "ACTIVATION_ID_INVALID" ? 404 : 409,
+            outcome.code,
+            outcome.message,
+          );
+        return { code: outcome.code, active: outcome.count, previous: outcome.previous };
+      },
+    );
 
-    scope.delete<{ Params: { code: string } }>("/api/1.0/admin/activations/:code", async (request, reply) => {
-      const outcome = await service.activate(request.params.code, 0);
-      if (!outcome.ok) return sendError(reply, outcome.code === "ACTIVATION_ID_INVALID" ? 404 : 409, outcome.code, outcome.message);
-      return { code: outcome.code, returned: outcome.previous, active: 0 };
-    });
+    scope.delete<{ Params: { code: string } }>(
+      "/api/1.0/admin/activations/:code",
+      async (request, reply) => {
+        const outcome = await service.activate(request.params.code, 0);
+        if (!outcome.ok)
+          return sendError(
+            reply,
+            outcome.code === "ACTIVATION_ID_INVALID" ? 404 : 409,
+            outcome.code,
+            outcome.message,
+          );
+        return { code: outcome.code, returned: outcome.previous, active: 0 };
+      },
+    );
 
     scope.get("/api/1.0/admin/licenses", async () => context.licenseList());
   });

@@ -11,7 +11,11 @@ const name = z.string().min(1).max(256).regex(/^\S+$/, "must not contain spaces"
 const checkoutSchema = z
   .object({
     feature: name,
-    version: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d+(\.\d+)*$/, "must be a version like 1.0")).default("0"),
+    version: z
+      .union([z.string(), z.number()])
+      .transform(String)
+      .pipe(z.string().regex(/^\d+(\.\d+)*$/, "must be a version like 1.0"))
+      .default("0"),
     count: z.number().int().positive().max(1_000_000).default(1),
     user: name,
     host: name,
@@ -70,14 +74,25 @@ export function registerLeaseRoutes(app: FastifyInstance, context: PublicRouteCo
     const body = parsed.data;
     const outcome = await service.checkout({ ...body, deviceId: body.deviceId ?? body.host });
     if (!outcome.ok) {
-      return sendError(reply, outcome.code === "FEATURE_NOT_FOUND" ? 404 : 409, outcome.code, outcome.message);
+      return sendError(
+        reply,
+        outcome.code === "FEATURE_NOT_FOUND" ? 404 : 409,
+        outcome.code,
+        outcome.message,
+      );
     }
     return reply.code(201).send({ lease: leaseView(outcome.lease, outcome.pool) });
   });
 
   app.post<{ Params: { id: string } }>("/api/1.0/leases/:id/heartbeat", async (request, reply) => {
     const outcome = await service.heartbeat(request.params.id);
-    if (!outcome.ok) return sendError(reply, outcome.code === "LEASE_NOT_FOUND" ? 404 : 410, outcome.code, outcome.message);
+    if (!outcome.ok)
+      return sendError(
+        reply,
+        outcome.code === "LEASE_NOT_FOUND" ? 404 : 410,
+        outcome.code,
+        outcome.message,
+      );
     return { lease: leaseView(outcome.lease, poolOf(outcome.lease)) };
   });
 
