@@ -35,7 +35,13 @@ export interface StatusFeature {
 }
 
 export type ReservationKind =
-  "USER" | "HOST" | "GROUP" | "HOST_GROUP" | "DISPLAY" | "INTERNET" | "PROJECT";
+  | "USER"
+  | "HOST"
+  | "GROUP"
+  | "HOST_GROUP"
+  | "DISPLAY"
+  | "INTERNET"
+  | "PROJECT";
 
 export interface StatusReservation {
   kind: ReservationKind;
