@@ -151,6 +151,24 @@ export class LicenseService {
     return { ok: true, lease };
   }
 
+  /**
+   * After a restart: the server cannot know whether a client kept running while it was down
+   * (clients ride out an outage in their grace period), so every restored lease gets one full
+   * lease period from now to renew. Stale ones then expire; none is lost to the downtime.
+   */
+  async resumeLeases(): Promise<number> {
+    const now = this.now();
+    const renewBy = now + this.options.leaseMs;
+    const behind = [...this.leases.values()].filter((lease) => lease.expiresAt < renewBy);
+    await Promise.all(
+      behind.map((lease) => {
+        lease.expiresAt = renewBy;
+        return this.store.renewLease(lease.id, lease.lastSeenAt, renewBy);
+      }),
+    );
+    return behind.length;
+  }
+
   /** Frees every lease past its expiry; returns how many. */
   async sweep(): Promise<number> {
     const now = this.now();

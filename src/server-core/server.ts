@@ -73,7 +73,9 @@ export async function startServer(
       logger.warn(
         "the admin password is still the default: change it with `lmkeeper server set-password`",
       );
-    await service.sweep();
+    const resumed = await service.resumeLeases();
+    if (resumed > 0)
+      logger.info({ leases: resumed }, "restored leases have one lease period to renew");
     for (const lease of service.leasesWithoutPool()) {
       logger.warn(
         {

@@ -65,7 +65,8 @@ describe("client grace period", () => {
       graceEndedAt: "2026-11-30T12:00:00.000Z",
     });
 
-    // the server comes back on the same port and database: the lease is valid again, grace reset
+    // the server comes back a week later on the same port and database: valid again, grace reset
+    serverClock.advance(7 * DAY_S);
     ({ server } = await startTestServer(dir.path, { leaseSeconds: 3600, port }, serverClock));
     const [back] = await refreshLeases(DEFAULT_GRACE_MS, options);
     expect(back?.standing).toEqual({ state: "valid" });
