@@ -166,4 +166,40 @@ describe("lmkeeper checkout / checkin commands", () => {
     expect(over.code).toBe(5);
     expect(JSON.parse(over.stdout)[0].standing.state).toBe("expired");
   });
+
+  it("runs a command while holding the license, renewing it, and checks it in afterwards", async () => {
+    // a real clock and a 3 s lease: the command outlives the lease unless heartbeats renew it
+    const { startServer } = await import("../../src/server-core/server.js");
+    const { testConfig } = await import("./helpers.js");
+    await server!.close();
+    server = await startServer(testConfig(dir.path, { leaseSeconds: 3 }), { now: Date.now });
+    const probe = [
+      "setTimeout(async () => {",
+      `  const status = await (await fetch(${JSON.stringify(server.url)} + "/api/1.0/status")).json();`,
+      '  const pool = status.features.find((f) => f.name === "mesher").pools[0];',
+      "  console.log(pool.leases.map((l) => l.user + ':' + l.count).join(','));",
+      "  process.exit(7);",
+      "}, 4500);",
+    ].join("\n");
+    const result = await run([
+      "checkout",
+      "mesher",
+      "--url",
+      server.url,
+      "--count",
+      "2",
+      "--user",
+      "carol",
+      "--",
+      process.execPath,
+      "-e",
+      probe,
+    ]);
+    expect(result.code).toBe(7);
+    expect(result.stdout).toBe("carol:2\n");
+    expect(server.snapshot().features.find((f) => f.name === "mesher")?.pools[0]?.leases).toEqual(
+      [],
+    );
+    expect(readClientState(statePath).leases).toEqual([]);
+  });
 });

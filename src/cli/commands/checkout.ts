@@ -30,7 +30,8 @@ export function registerCheckoutCommand(program: Command): void {
       .description(
         "check a license out of an lmkeeper license server (or, with --status, renew and report held ones)",
       )
-      .argument("[feature]", "feature to check out"),
+      .argument("[feature]", "feature to check out")
+      .argument("[command...]", "after --: run this command while holding the license"),
   )
     .option("--version <version>", "minimum version wanted", "0")
     .option("--count <n>", "licenses wanted", "1")
@@ -48,7 +49,7 @@ export function registerCheckoutCommand(program: Command): void {
       "how long a held lease keeps working while the server is unreachable",
       "7",
     )
-    .action(async (feature: string | undefined, opts: CheckoutFlags) => {
+    .action(async (feature: string | undefined, command: string[], opts: CheckoutFlags) => {
       const { defaultStatePath } = await import("../../server-core/client-state.js");
       const { LicenseServerError, ServerUnreachableError } =
         await import("../../server-core/client.js");
@@ -56,10 +57,10 @@ export function registerCheckoutCommand(program: Command): void {
       const statePath = opts.state ?? defaultStatePath();
       const client = tlsOptions(opts);
       try {
+        const graceDays = Number(opts.graceDays);
+        if (!(graceDays >= 0))
+          throw new Error(`--grace-days must be a number of days, not "${opts.graceDays}"`);
         if (opts.status) {
-          const graceDays = Number(opts.graceDays);
-          if (!(graceDays >= 0))
-            throw new Error(`--grace-days must be a number of days, not "${opts.graceDays}"`);
           const reports = await session.refreshLeases(graceDays * 86_400_000, {
             statePath,
             client,
@@ -78,19 +79,29 @@ export function registerCheckoutCommand(program: Command): void {
         if (!/^\d+$/.test(opts.count))
           throw new Error(`--count must be a whole number, not "${opts.count}"`);
         const host = opts.host ?? hostname();
-        const lease = await session.checkoutAndRemember(
-          serverUrl(opts),
-          {
-            feature,
-            version: opts.version,
-            count: Number(opts.count),
-            user: opts.user ?? userInfo().username,
-            host,
-            display: opts.display ?? process.env["DISPLAY"] ?? "/dev/tty",
-            deviceId: opts.deviceId ?? host,
-          },
-          { statePath, client },
-        );
+        const params = {
+          feature,
+          version: opts.version,
+          count: Number(opts.count),
+          user: opts.user ?? userInfo().username,
+          host,
+          display: opts.display ?? process.env["DISPLAY"] ?? "/dev/tty",
+          deviceId: opts.deviceId ?? host,
+        };
+        if (command.length > 0) {
+          const { runHoldingLease } = await import("../../server-core/client-hold.js");
+          process.exitCode = await runHoldingLease(serverUrl(opts), params, command, {
+            statePath,
+            client,
+            graceMs: graceDays * 86_400_000,
+            note: (message) => process.stderr.write(`lmkeeper checkout: ${message}\n`),
+          });
+          return;
+        }
+        const lease = await session.checkoutAndRemember(serverUrl(opts), params, {
+          statePath,
+          client,
+        });
         process.stdout.write(`${JSON.stringify(lease, null, 2)}\n`);
       } catch (error) {
         if (error instanceof LicenseServerError) fail("checkout", error, CHECKOUT_EXIT.denied);
