@@ -139,6 +139,8 @@ describe("lmkeeper checkout / checkin commands", () => {
     const out = await run([
       "checkout",
       "solver",
+      "--min-version",
+      "2026.5",
       "--url",
       server!.url,
       "--count",
@@ -150,7 +152,7 @@ describe("lmkeeper checkout / checkin commands", () => {
     ]);
     expect(out.code).toBe(0);
     const lease = JSON.parse(out.stdout) as { id: string; count: number; grantedVersion: string };
-    expect(lease).toMatchObject({ count: 2, grantedVersion: "2026.0" });
+    expect(lease).toMatchObject({ count: 2, version: "2026.5", grantedVersion: "2027.0" });
     expect(JSON.parse(readFileSync(statePath, "utf8")).leases[0].lease.id).toBe(lease.id);
 
     const denied = await run(["checkout", "nosuch", "--url", server!.url]);

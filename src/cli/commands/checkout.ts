@@ -9,7 +9,7 @@ import {
 } from "./server-connection.js";
 
 interface CheckoutFlags extends ConnectionFlags {
-  version: string;
+  minVersion: string;
   count: string;
   user?: string;
   host?: string;
@@ -33,7 +33,11 @@ export function registerCheckoutCommand(program: Command): void {
       .argument("[feature]", "feature to check out")
       .argument("[command...]", "after --: run this command while holding the license"),
   )
-    .option("--version <version>", "minimum version wanted", "0")
+    .option(
+      "--min-version <version>",
+      "lowest version acceptable (any pool with version ≥ this)",
+      "0",
+    )
     .option("--count <n>", "licenses wanted", "1")
     .option("--user <name>", "user (default: current user)")
     .option("--host <name>", "host (default: this host)")
@@ -81,7 +85,7 @@ export function registerCheckoutCommand(program: Command): void {
         const host = opts.host ?? hostname();
         const params = {
           feature,
-          version: opts.version,
+          version: opts.minVersion,
           count: Number(opts.count),
           user: opts.user ?? userInfo().username,
           host,
