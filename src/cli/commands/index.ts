@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { registerCheckinCommand } from "./checkin.js";
+import { registerCheckoutCommand } from "./checkout.js";
 import { registerParseCommand } from "./parse.js";
+import { registerServerCommand } from "./server.js";
 
 /**
  * Each subcommand registers itself here, one per line. Registration stays cheap: heavy
@@ -8,4 +11,7 @@ import { registerParseCommand } from "./parse.js";
  */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerParseCommand,
+  registerServerCommand,
+  registerCheckoutCommand,
+  registerCheckinCommand,
 ];

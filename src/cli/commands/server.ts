@@ -1,0 +1,146 @@
+import type { Command } from "commander";
+import {
+  addConnectionOptions,
+  fail,
+  serverUrl,
+  tlsOptions,
+  type ConnectionFlags,
+} from "./server-connection.js";
+
+interface AdminFlags extends ConnectionFlags {
+  password?: string;
+}
+
+const PASSWORD_ENV = "LMKEEPER_SERVER_PASSWORD";
+const NEW_PASSWORD_ENV = "LMKEEPER_SERVER_NEW_PASSWORD";
+
+function adminPassword(flags: AdminFlags): string {
+  const password = flags.password ?? process.env[PASSWORD_ENV];
+  if (password === undefined)
+    throw new Error(`the admin password is needed: set ${PASSWORD_ENV} (or pass -p)`);
+  return password;
+}
+
+async function adminClient(flags: AdminFlags) {
+  const { LicenseClient } = await import("../../server-core/client.js");
+  return new LicenseClient({
+    baseUrl: serverUrl(flags),
+    adminPassword: adminPassword(flags),
+    ...tlsOptions(flags),
+  });
+}
+
+function adminCommand(parent: Command, name: string, description: string): Command {
+  return addConnectionOptions(parent.command(name).description(description)).option(
+    "-p, --password <password>",
+    `admin password (prefer env ${PASSWORD_ENV}: flags end up in shell history)`,
+  );
+}
+
+export function registerServerCommand(program: Command): void {
+  const server = program
+    .command("server")
+    .description("run the lmkeeper license server, or administer a running one")
+    .option("--config <file>", "server config (YAML)", "/etc/lmkeeper/server.yaml")
+    .action(async (opts: { config: string }) => {
+      const { runServer } = await import("../../server-core/run.js");
+      try {
+        await runServer(opts.config);
+      } catch (error) {
+        fail("server", error);
+      }
+    });
+
+  adminCommand(
+    server,
+    "activate",
+    "set the TOTAL number of licenses active under an activation code",
+  )
+    .requiredOption("-a, --activation-code <code>", "activation code")
+    .requiredOption("-c, --count <n>", "total licenses to have active under the code", (text) => {
+      if (!/^\d+$/.test(text)) throw new Error(`--count must be a whole number, not "${text}"`);
+      return Number(text);
+    })
+    .action(async (opts: AdminFlags & { activationCode: string; count: number }) => {
+      try {
+        const client = await adminClient(opts);
+        try {
+          const result = await client.activate(opts.activationCode, opts.count);
+          process.stdout.write(
+            `Activation code ${result.code}: ${result.active} licenses active (was ${result.previous})\n`,
+          );
+        } finally {
+          await client.close();
+        }
+      } catch (error) {
+        fail("server activate", error);
+      }
+    });
+
+  adminCommand(server, "return", "return every license activated under an activation code")
+    .requiredOption("-a, --activation-code <code>", "activation code")
+    .action(async (opts: AdminFlags & { activationCode: string }) => {
+      try {
+        const client = await adminClient(opts);
+        try {
+          const result = await client.returnActivation(opts.activationCode);
+          process.stdout.write(
+            `Activation code ${result.code}: ${result.returned} licenses returned\n`,
+          );
+        } finally {
+          await client.close();
+        }
+      } catch (error) {
+        fail("server return", error);
+      }
+    });
+
+  adminCommand(
+    server,
+    "list-licenses",
+    "show features, counts, use, expiry and the devices holding them",
+  )
+    .option("--json", "print JSON instead of the table")
+    .action(async (opts: AdminFlags & { json?: boolean }) => {
+      try {
+        const client = await adminClient(opts);
+        try {
+          const list = await client.listLicenses();
+          const { renderLicenseList } = await import("../../server-core/list-licenses.js");
+          process.stdout.write(
+            opts.json ? `${JSON.stringify(list, null, 2)}\n` : renderLicenseList(list),
+          );
+        } finally {
+          await client.close();
+        }
+      } catch (error) {
+        fail("server list-licenses", error);
+      }
+    });
+
+  adminCommand(
+    server,
+    "set-password",
+    "change the admin password (the default must be changed first)",
+  )
+    .option("-n, --new-password <password>", `new password (prefer env ${NEW_PASSWORD_ENV})`)
+    .action(async (opts: AdminFlags & { newPassword?: string }) => {
+      try {
+        const next = opts.newPassword ?? process.env[NEW_PASSWORD_ENV];
+        if (next === undefined)
+          throw new Error(`the new password is needed: set ${NEW_PASSWORD_ENV} (or pass -n)`);
+        const { passwordProblems } = await import("../../server-core/admin-auth.js");
+        const problems = passwordProblems(next);
+        if (problems.length > 0) throw new Error(`the new password ${problems.join("; ")}`);
+        const client = await adminClient(opts);
+        try {
+          await client.setPassword(next);
+          process.stdout.write("Admin password changed\n");
+        } finally {
+          await client.close();
+        }
+      } catch (error) {
+        fail("server set-password", error);
+      }
+    });
+}

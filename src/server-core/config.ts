@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const configSchema = z
+  .object({
+    /** HTTP(S) port; 0 picks a free one (the log line says which) */
+    port: z.number().int().min(0).max(65535).default(7070),
+    bind: z.string().min(1).default("0.0.0.0"),
+    /** name shown in status output; defaults to the machine's host name */
+    hostname: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+$/, "letters, digits, dots and dashes only")
+      .optional(),
+    licenseFiles: z.array(z.string().min(1)).default([]),
+    entitlementsFile: z.string().min(1).optional(),
+    database: z.string().min(1),
+    leaseSeconds: z.number().int().positive().default(300),
+    /** how often expired leases are removed from storage */
+    sweepSeconds: z.number().positive().default(30),
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
+    logLevel: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+  })
+  .strict();
+
+export type ServerConfig = Omit<z.output<typeof configSchema>, "hostname"> & { hostname: string };
+export type ServerConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates a config object; relative paths are resolved against `baseDir`. */
+export function parseServerConfig(data: unknown, source: string, baseDir: string): ServerConfig {
+  const result = configSchema.safeParse(data ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`,
+    );
+    throw new ConfigError(`${source}: ${issues.join("; ")}`);
+  }
+  const config = result.data;
+  const at = (path: string): string => (path === ":memory:" ? path : resolve(baseDir, path));
+  return {
+    ...config,
+    hostname: config.hostname ?? hostname().replace(/[^A-Za-z0-9.-]/g, "-"),
+    licenseFiles: config.licenseFiles.map(at),
+    entitlementsFile:
+      config.entitlementsFile === undefined ? undefined : at(config.entitlementsFile),
+    database: at(config.database),
+    tls: config.tls && { cert: at(config.tls.cert), key: at(config.tls.key) },
+  };
+}
+
+export function loadServerConfig(path: string): ServerConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid YAML: ${(error as Error).message}`);
+  }
+  return parseServerConfig(data, path, dirname(resolve(path)));
+}

@@ -1,0 +1,245 @@
+import { randomUUID } from "node:crypto";
+import {
+  allocate,
+  poolInUse,
+  type CheckoutRequest,
+  type DenialCode,
+  type EngineState,
+  type Lease,
+  type Pool,
+} from "./engine.js";
+import { planActivation, type ActivationErrorCode, type Entitlement } from "./entitlements.js";
+import { poolFromActivation } from "./pools.js";
+import type { Store } from "./store.js";
+
+export type LeaseErrorCode = "LEASE_NOT_FOUND" | "LEASE_EXPIRED";
+
+export type CheckoutOutcome =
+  { ok: true; lease: Lease; pool: Pool } | { ok: false; code: DenialCode; message: string };
+
+export type LeaseOutcome =
+  { ok: true; lease: Lease } | { ok: false; code: LeaseErrorCode; message: string };
+
+export type ActivationOutcome =
+  | { ok: true; code: string; count: number; previous: number }
+  | { ok: false; code: ActivationErrorCode; message: string };
+
+export interface LicenseServiceOptions {
+  leaseMs: number;
+  now: () => number;
+}
+
+/**
+ * The server's working state: pools, live leases and activations, kept in memory and
+ * journaled to the store. Decisions come from the pure engine; a change is applied in memory
+ * at once (so concurrent requests see it) and reported only after its write has committed.
+ */
+export class LicenseService {
+  private readonly leases = new Map<string, Lease>();
+  private readonly leasesByPool = new Map<string, Set<Lease>>();
+  private readonly activations: Map<string, number>;
+  private readonly freeHandles: number[] = [];
+  private nextHandle = 1;
+  private poolList: Pool[] = [];
+  readonly engineState: EngineState;
+
+  constructor(
+    private readonly store: Store,
+    private readonly licensePools: readonly Pool[],
+    readonly entitlements: readonly Entitlement[],
+    private readonly options: LicenseServiceOptions,
+  ) {
+    this.activations = store.loadActivations();
+    this.rebuildPools();
+    const stored = store.loadLeases();
+    this.nextHandle = Math.max(0, ...stored.map((lease) => lease.handle)) + 1;
+    for (const lease of stored) this.addLease(lease);
+    const pools = (): Pool[] => this.poolList;
+    this.engineState = {
+      get pools() {
+        return pools();
+      },
+      leasesOf: (poolId) => this.leasesByPool.get(poolId) ?? [],
+    };
+  }
+
+  now(): number {
+    return this.options.now();
+  }
+
+  pools(): readonly Pool[] {
+    return this.poolList;
+  }
+
+  /** Leases not yet past their expiry, in start order. */
+  liveLeases(now = this.now()): Lease[] {
+    return [...this.leases.values()].filter((lease) => lease.expiresAt > now);
+  }
+
+  /** Stored leases whose pool is gone (license file edited, code returned elsewhere). */
+  leasesWithoutPool(): Lease[] {
+    const known = new Set(this.poolList.map((pool) => pool.id));
+    return [...this.leases.values()].filter((lease) => !known.has(lease.poolId));
+  }
+
+  inUse(poolId: string, now = this.now()): number {
+    return poolInUse(this.engineState, poolId, now);
+  }
+
+  activatedCount(code: string): number {
+    return this.activations.get(code) ?? 0;
+  }
+
+  async checkout(request: CheckoutRequest): Promise<CheckoutOutcome> {
+    const now = this.now();
+    const decision = allocate(this.engineState, request, now);
+    if (decision.kind === "deny")
+      return { ok: false, code: decision.code, message: decision.message };
+    const pool = this.poolList.find((candidate) => candidate.id === decision.poolId);
+    if (!pool) throw new Error(`engine chose unknown pool ${decision.poolId}`);
+    const lease: Lease = {
+      id: randomUUID(),
+      poolId: pool.id,
+      feature: pool.feature,
+      version: request.version,
+      count: decision.count,
+      user: request.user,
+      host: request.host,
+      display: request.display,
+      deviceId: request.deviceId,
+      handle: this.takeHandle(),
+      startedAt: now,
+      lastSeenAt: now,
+      expiresAt: now + this.options.leaseMs,
+    };
+    this.addLease(lease);
+    try {
+      await this.store.insertLease(lease);
+    } catch (error) {
+      this.removeLease(lease);
+      throw error;
+    }
+    return { ok: true, lease, pool };
+  }
+
+  async heartbeat(id: string): Promise<LeaseOutcome> {
+    const now = this.now();
+    const lease = this.leases.get(id);
+    if (!lease)
+      return { ok: false, code: "LEASE_NOT_FOUND", message: `No lease ${id} on this server` };
+    if (lease.expiresAt <= now) {
+      await this.release(lease);
+      return { ok: false, code: "LEASE_EXPIRED", message: `Lease ${id} expired; check out again` };
+    }
+    const before = { lastSeenAt: lease.lastSeenAt, expiresAt: lease.expiresAt };
+    lease.lastSeenAt = now;
+    lease.expiresAt = now + this.options.leaseMs;
+    try {
+      await this.store.renewLease(id, lease.lastSeenAt, lease.expiresAt);
+    } catch (error) {
+      Object.assign(lease, before);
+      throw error;
+    }
+    return { ok: true, lease };
+  }
+
+  async checkin(id: string): Promise<LeaseOutcome> {
+    const lease = this.leases.get(id);
+    if (!lease)
+      return { ok: false, code: "LEASE_NOT_FOUND", message: `No lease ${id} on this server` };
+    await this.release(lease);
+    return { ok: true, lease };
+  }
+
+  /**
+   * After a restart: the server cannot know whether a client kept running while it was down
+   * (clients ride out an outage in their grace period), so every restored lease gets one full
+   * lease period from now to renew. Stale ones then expire; none is lost to the downtime.
+   */
+  async resumeLeases(): Promise<number> {
+    const now = this.now();
+    const renewBy = now + this.options.leaseMs;
+    const behind = [...this.leases.values()].filter((lease) => lease.expiresAt < renewBy);
+    await Promise.all(
+      behind.map((lease) => {
+        lease.expiresAt = renewBy;
+        return this.store.renewLease(lease.id, lease.lastSeenAt, renewBy);
+      }),
+    );
+    return behind.length;
+  }
+
+  /** Frees every lease past its expiry; returns how many. */
+  async sweep(): Promise<number> {
+    const now = this.now();
+    const expired = [...this.leases.values()].filter((lease) => lease.expiresAt <= now);
+    await Promise.all(expired.map((lease) => this.release(lease)));
+    return expired.length;
+  }
+
+  /** Sets the total active under a code; 0 returns them all. */
+  async activate(code: string, total: number): Promise<ActivationOutcome> {
+    const inUse = this.inUse(`act:${code}`);
+    const plan = planActivation(this.entitlements, code, total, inUse);
+    if (plan.kind === "error") return { ok: false, code: plan.code, message: plan.message };
+    const previous = this.activatedCount(code);
+    this.setActivationInMemory(code, total);
+    try {
+      await this.store.setActivation(code, total, this.now());
+    } catch (error) {
+      this.setActivationInMemory(code, previous);
+      throw error;
+    }
+    return { ok: true, code, count: total, previous };
+  }
+
+  private setActivationInMemory(code: string, count: number): void {
+    if (count === 0) this.activations.delete(code);
+    else this.activations.set(code, count);
+    this.rebuildPools();
+  }
+
+  private rebuildPools(): void {
+    const activated = this.entitlements
+      .filter((entry) => (this.activations.get(entry.code) ?? 0) > 0)
+      .map((entry) => poolFromActivation(entry, this.activations.get(entry.code) ?? 0));
+    this.poolList = [...this.licensePools, ...activated];
+  }
+
+  private async release(lease: Lease): Promise<void> {
+    if (!this.leases.has(lease.id)) return;
+    this.removeLease(lease);
+    try {
+      await this.store.deleteLease(lease.id);
+    } catch (error) {
+      this.addLease(lease);
+      throw error;
+    }
+  }
+
+  private addLease(lease: Lease): void {
+    const freed = this.freeHandles.indexOf(lease.handle);
+    if (freed >= 0) this.freeHandles.splice(freed, 1);
+    this.leases.set(lease.id, lease);
+    let set = this.leasesByPool.get(lease.poolId);
+    if (!set) {
+      set = new Set();
+      this.leasesByPool.set(lease.poolId, set);
+    }
+    set.add(lease);
+  }
+
+  private removeLease(lease: Lease): void {
+    this.leases.delete(lease.id);
+    this.leasesByPool.get(lease.poolId)?.delete(lease);
+    this.freeHandles.push(lease.handle);
+  }
+
+  private takeHandle(): number {
+    const reused = this.freeHandles.pop();
+    if (reused !== undefined) return reused;
+    const handle = this.nextHandle;
+    this.nextHandle += 1;
+    return handle;
+  }
+}

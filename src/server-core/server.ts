@@ -1,0 +1,159 @@
+import { readFileSync } from "node:fs";
+import Fastify, { type FastifyInstance } from "fastify";
+import { pino, type Logger } from "pino";
+import { VERSION } from "../cli/version.js";
+import { AdminAccess } from "./admin-access.js";
+import type { ServerConfig } from "./config.js";
+import { loadEntitlements, type Entitlement } from "./entitlements.js";
+import { registerAdminRoutes } from "./http/admin-routes.js";
+import { sendError } from "./http/errors.js";
+import { registerLeaseRoutes } from "./http/lease-routes.js";
+import { LicenseFileError, parseLicenseFile, type LicenseFile } from "./license-file.js";
+import { buildLicenseList } from "./list-licenses.js";
+import { LicenseService } from "./license-service.js";
+import { poolsFromLicenseFiles } from "./pools.js";
+import { buildSnapshot } from "./snapshot.js";
+import type { StatusSnapshot } from "./status/snapshot.js";
+import { Store } from "./store.js";
+
+export interface StartOptions {
+  /** clock in epoch ms; tests pass a controllable one */
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  service: LicenseService;
+  snapshot(): StatusSnapshot;
+  close(): Promise<void>;
+}
+
+export function loadLicenseFiles(paths: readonly string[]): LicenseFile[] {
+  return paths.map((path) => {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      throw new LicenseFileError(
+        path,
+        `cannot read license file: ${(error as Error).message}`,
+        0,
+        "",
+      );
+    }
+    return parseLicenseFile(text, path);
+  });
+}
+
+/** Loads license files and entitlements, opens trusted storage and serves the HTTP(S) API. */
+export async function startServer(
+  config: ServerConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const licenseFiles = loadLicenseFiles(config.licenseFiles);
+  const { pools, warnings } = poolsFromLicenseFiles(licenseFiles);
+  for (const warning of warnings) logger.warn(warning);
+  const entitlements: Entitlement[] = config.entitlementsFile
+    ? loadEntitlements(config.entitlementsFile)
+    : [];
+
+  const store = new Store(config.database);
+  let app: FastifyInstance | undefined;
+  try {
+    const service = new LicenseService(store, pools, entitlements, {
+      leaseMs: config.leaseSeconds * 1000,
+      now,
+    });
+    const admin = await AdminAccess.open(store, now());
+    if (admin.isDefaultPassword)
+      logger.warn(
+        "the admin password is still the default: change it with `lmkeeper server set-password`",
+      );
+    const resumed = await service.resumeLeases();
+    if (resumed > 0)
+      logger.info({ leases: resumed }, "restored leases have one lease period to renew");
+    for (const lease of service.leasesWithoutPool()) {
+      logger.warn(
+        {
+          lease: lease.id,
+          pool: lease.poolId,
+          feature: lease.feature,
+          user: lease.user,
+          host: lease.host,
+        },
+        "stored lease belongs to a pool the license files no longer define; it stays until checked in or expired",
+      );
+    }
+
+    app = (config.tls
+      ? Fastify({
+          https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) },
+        })
+      : Fastify()) as unknown as FastifyInstance;
+    const vendorNames = licenseFiles.flatMap((file) => file.vendors.map((vendor) => vendor.name));
+    let boundPort = config.port;
+    const snapshot = () =>
+      buildSnapshot({
+        host: config.hostname,
+        port: boundPort,
+        version: VERSION,
+        licenseFiles: config.licenseFiles,
+        vendors: [...new Set(vendorNames)],
+        pools: service.pools(),
+        leases: service.liveLeases(),
+        now: now(),
+      });
+    app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+      if (status === 500) logger.error({ err: error }, "request failed");
+      return sendError(
+        reply,
+        status,
+        status === 500 ? "INTERNAL_ERROR" : "BAD_REQUEST",
+        error.message,
+      );
+    });
+    registerLeaseRoutes(app, { service, snapshot });
+    registerAdminRoutes(app, {
+      service,
+      admin,
+      licenseList: () => buildLicenseList(service.pools(), service.liveLeases()),
+    });
+    await app.listen({ port: config.port, host: config.bind });
+    const address = app.server.address();
+    boundPort = typeof address === "object" && address ? address.port : config.port;
+    const scheme = config.tls ? "https" : "http";
+    const urlHost = config.bind === "0.0.0.0" || config.bind === "::" ? "127.0.0.1" : config.bind;
+    const url = `${scheme}://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${boundPort}`;
+
+    const sweeper = setInterval(() => {
+      service.sweep().catch((error: unknown) => logger.error({ err: error }, "lease sweep failed"));
+    }, config.sweepSeconds * 1000);
+    sweeper.unref();
+
+    const running = app;
+    logger.info(
+      { url, port: boundPort, pools: pools.length, entitlements: entitlements.length },
+      "license server listening",
+    );
+    return {
+      url,
+      port: boundPort,
+      service,
+      snapshot,
+      close: async () => {
+        clearInterval(sweeper);
+        await running.close();
+        store.close();
+      },
+    };
+  } catch (error) {
+    await app?.close();
+    store.close();
+    throw error;
+  }
+}

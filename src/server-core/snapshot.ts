@@ -1,0 +1,80 @@
+import type { Lease, Pool } from "./engine.js";
+import type { StatusFeature, StatusPool, StatusSnapshot, StatusVendor } from "./status/snapshot.js";
+
+export interface SnapshotInput {
+  host: string;
+  port: number;
+  version: string;
+  licenseFiles: string[];
+  /** vendor names from VENDOR lines, in file order */
+  vendors: string[];
+  pools: readonly Pool[];
+  /** live leases only */
+  leases: readonly Lease[];
+  now: number;
+}
+
+/** The server's state as the status renderers and `GET /api/1.0/status` see it. Pure. */
+export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
+  const leasesByPool = new Map<string, Lease[]>();
+  for (const lease of input.leases) {
+    const list = leasesByPool.get(lease.poolId) ?? [];
+    list.push(lease);
+    leasesByPool.set(lease.poolId, list);
+  }
+  const features: StatusFeature[] = [];
+  for (const pool of input.pools) {
+    let feature = features.find((entry) => entry.name.toLowerCase() === pool.feature.toLowerCase());
+    if (!feature) {
+      feature = { name: pool.feature, vendor: pool.vendor, pools: [] };
+      features.push(feature);
+    }
+    feature.pools.push(statusPool(pool, leasesByPool.get(pool.id) ?? []));
+  }
+  const vendorNames = [...input.vendors];
+  for (const pool of input.pools) {
+    if (!vendorNames.some((name) => name.toLowerCase() === pool.vendor.toLowerCase()))
+      vendorNames.push(pool.vendor);
+  }
+  const vendors: StatusVendor[] = vendorNames.map((name) => ({
+    name,
+    version: input.version,
+    up: true,
+  }));
+  return {
+    generatedAt: new Date(input.now).toISOString(),
+    server: {
+      host: input.host,
+      port: input.port,
+      version: input.version,
+      licenseFiles: input.licenseFiles,
+      role: "standalone",
+      up: true,
+    },
+    vendors,
+    features,
+  };
+}
+
+function statusPool(pool: Pool, leases: Lease[]): StatusPool {
+  const status: StatusPool = {
+    version: pool.version,
+    expires: pool.expires,
+    count: pool.count,
+    reservations: [],
+    leases: [...leases]
+      .sort((a, b) => a.startedAt - b.startedAt || a.handle - b.handle)
+      .map((lease) => ({
+        user: lease.user,
+        host: lease.host,
+        display: lease.display,
+        version: lease.version,
+        handle: lease.handle,
+        startedAt: new Date(lease.startedAt).toISOString(),
+        count: lease.count,
+      })),
+  };
+  if (pool.vendorString !== undefined) status.vendorString = pool.vendorString;
+  if (pool.count === "uncounted" && pool.hostId !== undefined) status.nodeLockedTo = pool.hostId;
+  return status;
+}
