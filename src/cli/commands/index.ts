@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerApiCommand } from "./api.js";
 import { registerParseCommand } from "./parse.js";
 
 /**
@@ -8,4 +9,5 @@ import { registerParseCommand } from "./parse.js";
  */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerParseCommand,
+  registerApiCommand,
 ];

@@ -15,7 +15,7 @@ import {
   RESOURCES,
   permissionName,
 } from "../../../src/api/permissions.js";
-import { createStore, type Store } from "../../../src/api/store/index.js";
+import { createStore, type Database, type Store } from "../../../src/api/store/index.js";
 import { openDatabase } from "../../../src/api/store/open.js";
 import type { TestPostgres } from "./postgres.js";
 
@@ -78,6 +78,7 @@ export async function startApi(
   driver: Driver,
   oidc: DevOidcProvider,
   postgres?: TestPostgres,
+  options: { wrapDatabase?: (db: Database) => Database } = {},
 ): Promise<RunningApi> {
   let target: string;
   let dir: string | undefined;
@@ -88,7 +89,8 @@ export async function startApi(
     if (postgres === undefined) throw new Error("postgres driver needs a running test PostgreSQL");
     target = await postgres.createDatabase(`lm_${Math.random().toString(36).slice(2, 10)}`);
   }
-  const db = await openDatabase(target);
+  const opened = await openDatabase(target);
+  const db = options.wrapDatabase === undefined ? opened : options.wrapDatabase(opened);
   const clock = { now: new Date("2026-01-15T12:00:00.000Z") };
   const store = createStore(db, () => clock.now);
   const app = await buildApi({
