@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Authenticator } from "./auth.js";
 import { ApiError } from "./errors.js";
 import { createMetrics } from "./metrics.js";
@@ -18,7 +18,8 @@ export interface ApiOptions {
   store: Store;
   authenticator: Authenticator;
   now?: () => Date;
-  logger?: FastifyServerOptions["logger"];
+  /** a pino logger; none by default */
+  logger?: FastifyBaseLogger;
   /** largest accepted request body in bytes; default 1 MiB */
   bodyLimit?: number;
 }
@@ -31,10 +32,11 @@ function statusOf(error: unknown): number | undefined {
 /** The License Manager API as a fastify instance (not yet listening). */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
-  const app = Fastify({
-    logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
-  });
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const app: FastifyInstance =
+    options.logger === undefined
+      ? Fastify({ logger: false, bodyLimit })
+      : (Fastify({ loggerInstance: options.logger, bodyLimit }) as unknown as FastifyInstance);
   // request bodies are validated by zod in the handlers; the JSON Schemas only document them
   app.setValidatorCompiler(() => () => true);
 
