@@ -11,6 +11,7 @@ import { featureRoutes } from "./routes/features.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { licenseServerRoutes } from "./routes/license-servers.js";
 import { productRoutes } from "./routes/products.js";
+import { ConstraintViolation, InvalidValue } from "./store/db.js";
 import type { Store } from "./store/index.js";
 import { VERSION } from "../cli/version.js";
 
@@ -44,6 +45,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send({ detail: error.message, ...error.extra });
     }
+    if (error instanceof InvalidValue)
+      return reply.code(422).send({ detail: `invalid value: ${error.message}` });
+    if (error instanceof ConstraintViolation)
+      return reply.code(409).send({ detail: `refused by the database: ${error.message}` });
     const status = statusOf(error);
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send({ detail: (error as Error).message });

@@ -4,9 +4,12 @@ import { unprocessable } from "./errors.js";
 
 /** Request bodies and queries as they arrive (snake_case). */
 
-const count = z.number().int().min(0);
-const id = z.number().int().positive();
-const name = z.string().trim().min(1).max(255);
+/** Both drivers store counts and ids as 32-bit integers (2147483647 is also "unlimited"). */
+export const MAX_INT = 2_147_483_647;
+const noNul = (text: string) => !text.includes("\u0000");
+const count = z.number().int().min(0).max(MAX_INT);
+const id = z.number().int().positive().max(MAX_INT);
+const name = z.string().trim().min(1).max(255).refine(noNul, "must not contain NUL characters");
 const port = z.number().int().min(1).max(65535);
 
 export const licenseServerBody = z.object({
@@ -46,12 +49,18 @@ export const bulkBody = z.array(
 const bookingByName = z.object({
   product_name: name,
   feature_name: name,
-  quantity: z.number().int().positive(),
+  quantity: z.number().int().positive().max(MAX_INT),
 });
-const bookingById = z.object({ feature_id: id, quantity: z.number().int().positive() });
+const bookingById = z.object({
+  feature_id: id,
+  quantity: z.number().int().positive().max(MAX_INT),
+});
 
 export const jobBody = z.object({
-  slurm_job_id: z.union([name, z.number().int().min(0).transform(String)]),
+  slurm_job_id: z.union([
+    name,
+    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).transform(String),
+  ]),
   cluster_client_id: name.optional(),
   username: name,
   lead_host: name,
@@ -61,13 +70,13 @@ export const jobBody = z.object({
 export const bookingBody = z.object({
   job_id: id,
   feature_id: id,
-  quantity: z.number().int().positive(),
+  quantity: z.number().int().positive().max(MAX_INT),
 });
 
 export const clusterStatusBody = z.object({
-  interval: z.number().int().positive(),
+  interval: z.number().int().positive().max(MAX_INT),
   success: z.boolean(),
-  errors: z.array(z.string()).default([]),
+  errors: z.array(z.string().max(4000)).max(1000).default([]),
 });
 
 const booleanText = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -78,7 +87,7 @@ const positiveIntText = z
   .pipe(z.number().int().positive());
 
 export const listQuery = z.object({
-  search: z.string().optional(),
+  search: z.string().max(255).refine(noNul, "must not contain NUL characters").optional(),
   sort_field: z.string().optional(),
   sort_ascending: booleanText.default(true),
   page: positiveIntText.optional(),
@@ -98,8 +107,20 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: str
 
 /** A path id: a positive integer, or a 422 saying what came instead. */
 export function parseId(raw: string, what: string): number {
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
-    throw unprocessable(`${what} must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!/^\d{1,10}$/.test(raw) || Number(raw) <= 0 || Number(raw) > MAX_INT) {
+    throw unprocessable(
+      `${what} must be a positive integer up to ${MAX_INT}, got ${JSON.stringify(raw)}`,
+    );
   }
   return Number(raw);
+}
+
+/** A slurm_job_id from the path: Slurm's job id text (array and het jobs look like 12_3, 12+1). */
+export function parseSlurmJobId(raw: string): string {
+  if (raw === "" || raw.length > 255 || !noNul(raw)) {
+    throw unprocessable(
+      `slurm_job_id must be 1 to 255 characters without NUL, got ${JSON.stringify(raw.slice(0, 40))}`,
+    );
+  }
+  return raw;
 }

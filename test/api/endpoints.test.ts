@@ -617,7 +617,9 @@ describe.each(DRIVERS)("License Manager API over %s", (driver) => {
 
     const notAnId = await api.call("GET", "/lm/features/abc");
     expect(notAnId.status).toBe(422);
-    expect(notAnId.body).toEqual({ detail: 'feature id must be a positive integer, got "abc"' });
+    expect(notAnId.body).toEqual({
+      detail: 'feature id must be a positive integer up to 2147483647, got "abc"',
+    });
 
     const unknownProduct = await api.call("POST", "/lm/features", {
       body: { name: "f", product_id: 424242, config_id: 1 },
@@ -647,6 +649,59 @@ describe.each(DRIVERS)("License Manager API over %s", (driver) => {
       expect(reply.status, path).toBe(404);
       expect((reply.body as { detail: string }).detail).toMatch(/99999 not found$/);
     }
+  });
+
+  test("hostile input never gives a 500", async () => {
+    const seeded = await seedConfiguration(api, {
+      product: "hostile",
+      features: { f: { total: 1 } },
+    });
+    const f = featureId(seeded, "f");
+    const cases: Array<
+      [string, string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }]
+    > = [
+      ["GET", "/lm/products/3000000000", {}],
+      ["GET", "/lm/products/99999999999999999999999", {}],
+      ["PUT", `/lm/features/${f}`, { body: { total: 3_000_000_000 } }],
+      ["POST", "/lm/products", { body: { name: "nul\u0000byte" } }],
+      ["GET", "/lm/products?search=%00", {}],
+      ["GET", "/lm/jobs/slurm_job_id/%00", {}],
+      ["GET", "/lm/products?sort_ascending=maybe", {}],
+      ["GET", "/lm/products?page=abc", {}],
+      ["GET", "/lm/products?size=100000", {}],
+      ["GET", "/lm/products?search=a&search=b", {}],
+      ["POST", "/lm/products", { rawBody: "null" }],
+      ["POST", "/lm/products", { rawBody: '"just a string"' }],
+      ["POST", "/lm/products", { rawBody: "[1,2,3]" }],
+      ["POST", "/lm/products", { rawBody: "", headers: { "content-type": "application/json" } }],
+      ["POST", "/lm/products", { rawBody: "name=x", headers: { "content-type": "text/plain" } }],
+      ["PUT", "/lm/features/bulk", { body: { product_name: "not", feature_name: "an array" } }],
+      ["POST", "/lm/jobs", { body: { slurm_job_id: -5, username: "u", lead_host: "h" } }],
+      [
+        "POST",
+        "/lm/jobs",
+        { body: { slurm_job_id: "9", username: "u", lead_host: "h", bookings: [{ quantity: 1 }] } },
+      ],
+      ["POST", "/lm/bookings", { body: { job_id: 2_147_483_648, feature_id: f, quantity: 1 } }],
+      ["PUT", "/lm/cluster_statuses", { body: { interval: 0, success: "yes" } }],
+      [
+        "PUT",
+        `/lm/configurations/${seeded.configId}`,
+        { body: { features: [{ name: "x", product_id: 999999 }] } },
+      ],
+    ];
+    for (const [method, path, options] of cases) {
+      const reply = await api.call(method, path, options);
+      const label = `${method} ${path} ${JSON.stringify(options)}`;
+      expect(reply.status, label).toBeGreaterThanOrEqual(400);
+      expect(reply.status, label).toBeLessThan(500);
+      expect(typeof (reply.body as { detail?: unknown }).detail, label).toBe("string");
+    }
+    expect((await api.call("GET", `/lm/features/${f}`)).body).toMatchObject({ total: 1 });
+    const config = (await api.call("GET", `/lm/configurations/${seeded.configId}`)).body as {
+      features: unknown[];
+    };
+    expect(config.features).toHaveLength(1);
   });
 
   test("authentication: no token, a malformed one, or one from another issuer is 401", async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { jobBody, parse, parseId } from "../schemas.js";
+import { jobBody, parse, parseId, parseSlurmJobId } from "../schemas.js";
 import { jobToWire } from "../wire.js";
 import {
   type RouteContext,
@@ -55,7 +55,7 @@ export function jobRoutes(app: FastifyInstance, { store, guard }: RouteContext):
       jobToWire(
         await store.jobs.getBySlurmJobId(
           principalOf(request).clientId,
-          request.params.slurm_job_id,
+          parseSlurmJobId(request.params.slurm_job_id),
         ),
       ),
   );
@@ -65,7 +65,7 @@ export function jobRoutes(app: FastifyInstance, { store, guard }: RouteContext):
     async (request, reply) => {
       await store.jobs.deleteBySlurmJobId(
         principalOf(request).clientId,
-        request.params.slurm_job_id,
+        parseSlurmJobId(request.params.slurm_job_id),
       );
       return reply.code(204).send();
     },

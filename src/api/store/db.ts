@@ -30,3 +30,11 @@ export class ConstraintViolation extends Error {
     this.name = "ConstraintViolation";
   }
 }
+
+/** A value the database cannot store (PostgreSQL's data exceptions: out of range, bad bytes). */
+export class InvalidValue extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidValue";
+  }
+}

@@ -1,5 +1,11 @@
 import pg from "pg";
-import { ConstraintViolation, type Database, type SqlExecutor, type SqlValue } from "./db.js";
+import {
+  ConstraintViolation,
+  InvalidValue,
+  type Database,
+  type SqlExecutor,
+  type SqlValue,
+} from "./db.js";
 
 /** `?` placeholders become `$1, $2, …` (the SQL is ours and has no `?` in literals). */
 export function numberPlaceholders(sql: string): string {
@@ -13,6 +19,7 @@ function translate(error: unknown): unknown {
   if (code === "23505") return new ConstraintViolation("unique", message);
   if (code === "23503") return new ConstraintViolation("foreign-key", message);
   if (code === "23514") return new ConstraintViolation("check", message);
+  if (typeof code === "string" && code.startsWith("22")) return new InvalidValue(message);
   return error;
 }
 

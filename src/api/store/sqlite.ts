@@ -31,7 +31,8 @@ export class SqliteDatabase implements Database {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new BetterSqlite3(path);
     this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
+    // an acknowledged booking must survive a power cut
+    this.db.pragma("synchronous = FULL");
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000");
     const statement = (sql: string) => this.db.prepare(sql);
