@@ -60,9 +60,11 @@ export function oidcAuthenticator(settings: OidcSettings): Authenticator {
         });
         claims = verified.payload;
       } catch (error) {
-        if (error instanceof joseErrors.JOSEError)
-          throw unauthorized(`invalid access token: ${error.message}`);
-        throw unauthorized("invalid access token");
+        if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+          // the issuer's keys could not be fetched: the token may well be valid
+          throw new ApiError(503, `cannot verify the access token: ${(error as Error).message}`);
+        }
+        throw unauthorized(`invalid access token: ${error.message}`);
       }
       const clientId = clientIdFromClaims(claims);
       if (clientId === undefined)

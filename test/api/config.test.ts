@@ -79,3 +79,12 @@ test("a missing issuer, bad YAML and a missing file are reported", () => {
     /cannot read .*absent\.yaml/,
   );
 });
+
+test("the shipped example configuration is valid", () => {
+  const example = new URL("../../deploy/api.example.yaml", import.meta.url).pathname;
+  expect(loadApiConfig({ file: example, env: {} })).toMatchObject({
+    port: 8000,
+    database: "/var/lib/lmkeeper/api.sqlite",
+    oidc: { issuer: "https://idp.example.org/realms/hpc", permissions_claim: "permissions" },
+  });
+});

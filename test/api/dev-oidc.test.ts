@@ -69,3 +69,18 @@ test("a wrong secret gets no token", async () => {
     /token request for agent-1 failed: 401 invalid_client/,
   );
 });
+
+test("an unreachable issuer is a 503 naming the problem, retried on the next request", async () => {
+  const gone = await startDevOidcProvider({
+    clients: [{ clientId: "c", secret: "s", permissions: [] }],
+  });
+  const token = await gone.fetchToken("c", "s");
+  await gone.close();
+  const authenticator = oidcAuthenticator({ issuer: gone.issuer, permissionsClaim: "permissions" });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await expect(authenticator.authenticate(`Bearer ${token}`)).rejects.toMatchObject({
+      statusCode: 503,
+      message: expect.stringMatching(/^cannot fetch the OIDC issuer's keys: /),
+    });
+  }
+});
