@@ -33,11 +33,15 @@ function statusOf(error: unknown): number | undefined {
 /** The License Manager API as a fastify instance (not yet listening). */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
-  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const common = {
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // clients written for the upstream API call e.g. /lm/configurations/ with a slash
+    routerOptions: { ignoreTrailingSlash: true },
+  };
   const app: FastifyInstance =
     options.logger === undefined
-      ? Fastify({ logger: false, bodyLimit })
-      : (Fastify({ loggerInstance: options.logger, bodyLimit }) as unknown as FastifyInstance);
+      ? Fastify({ logger: false, ...common })
+      : (Fastify({ loggerInstance: options.logger, ...common }) as unknown as FastifyInstance);
   // request bodies are validated by zod in the handlers; the JSON Schemas only document them
   app.setValidatorCompiler(() => () => true);
 

@@ -202,6 +202,10 @@ describe.each(DRIVERS)("License Manager API over %s", (driver) => {
 
     const types = await api.call("GET", "/lm/license_servers/types/");
     expect(types.body).toEqual(["flexlm", "rlm", "lsdyna", "lmx", "olicense", "dsls"]);
+    expect((await api.call("GET", "/lm/license_servers/types")).body).toEqual(types.body);
+    expect((await api.call("GET", `/lm/license_servers/${secondId}/`)).body).toMatchObject({
+      host: "rlm2",
+    });
     const found = await api.call("GET", "/lm/license_servers?search=rlm2");
     expect((found.body as Array<{ id: number }>).map((s) => s.id)).toEqual([secondId]);
     expect((await api.call("GET", `/lm/license_servers/${secondId}`)).body).toMatchObject({
