@@ -21,7 +21,7 @@ describe.each(DRIVERS)("concurrent bookings over %s", (driver) => {
   beforeAll(async () => {
     // every booking insert waits 40 ms after its transaction checked the free seats
     api = await startApi(driver, oidc, postgres, {
-      wrapDatabase: (db) => slowWrites(db, /^INSERT INTO bookings/, 40),
+      wrapDatabase: (db) => slowWrites(db, /^(INSERT INTO bookings|UPDATE features SET total)/, 40),
     });
   });
   afterAll(async () => api?.close());
@@ -71,5 +71,48 @@ describe.each(DRIVERS)("concurrent bookings over %s", (driver) => {
       slurm_job_id: string;
     }>;
     expect(jobs.filter((j) => j.slurm_job_id.startsWith("j-"))).toHaveLength(3);
+  });
+  test("bulk updates in any order alongside bookings of the same features: all succeed, none deadlock", async () => {
+    const seeded = await seedConfiguration(api, {
+      product: "mixed",
+      features: { alpha: { total: 100 }, beta: { total: 100 } },
+    });
+    const forward = [
+      { product_name: "mixed", feature_name: "alpha", total: 100, used: 10 },
+      { product_name: "mixed", feature_name: "beta", total: 100, used: 20 },
+    ];
+    const attempts = await Promise.all([
+      ...Array.from({ length: 4 }, (_, i) =>
+        api.call("PUT", "/lm/features/bulk", {
+          body: i % 2 === 0 ? forward : [...forward].reverse(),
+        }),
+      ),
+      ...Array.from({ length: 4 }, (_, i) =>
+        api.call("POST", "/lm/jobs", {
+          body: {
+            slurm_job_id: `mixed-${i}`,
+            username: "u",
+            lead_host: "h",
+            bookings: [
+              { feature_id: featureId(seeded, i % 2 === 0 ? "alpha" : "beta"), quantity: 2 },
+              { feature_id: featureId(seeded, i % 2 === 0 ? "beta" : "alpha"), quantity: 1 },
+            ],
+          },
+        }),
+      ),
+    ]);
+    expect(attempts.map((a) => a.status)).toEqual([200, 200, 200, 200, 201, 201, 201, 201]);
+    expect(
+      (await api.call("GET", `/lm/features/${featureId(seeded, "alpha")}`)).body,
+    ).toMatchObject({
+      used: 10,
+      booked_total: 6,
+    });
+    expect((await api.call("GET", `/lm/features/${featureId(seeded, "beta")}`)).body).toMatchObject(
+      {
+        used: 20,
+        booked_total: 6,
+      },
+    );
   });
 });

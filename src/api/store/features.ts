@@ -173,6 +173,14 @@ export class FeatureStore {
    */
   async bulkUpdate(clusterClientId: string, updates: BulkFeatureUpdate[]): Promise<BulkResult> {
     return this.db.transaction(async (tx) => {
+      if (this.db.dialect === "postgres") {
+        // lock in id order, as bookings do, so the two never deadlock
+        await tx.all(
+          `SELECT id FROM features WHERE config_id IN (SELECT id FROM configurations WHERE cluster_client_id = ?)
+           ORDER BY id FOR UPDATE`,
+          [clusterClientId],
+        );
+      }
       const result: BulkResult = { updated: 0, missing: [] };
       for (const update of updates) {
         const { changes } = await tx.run(

@@ -23,6 +23,12 @@ function translate(error: unknown): unknown {
   return error;
 }
 
+/** deadlock_detected, serialization_failure */
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === "40P01" || code === "40001";
+}
+
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
 function executorFor(target: Queryable): SqlExecutor {
@@ -69,7 +75,18 @@ export class PostgresDatabase implements Database {
     return this.executor.run(sql, params);
   }
 
+  /** Runs `work` in a transaction; a deadlock or serialization failure reruns it (3 tries in all). */
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactionOnce(work);
+      } catch (error) {
+        if (attempt >= 3 || !isRetryable(error)) throw error;
+      }
+    }
+  }
+
+  private async transactionOnce<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
