@@ -42,9 +42,15 @@ export const featureBody = z.object({
   used: count.optional(),
 });
 
-export const bulkBody = z.array(
-  z.object({ product_name: name, feature_name: name, total: count, used: count }),
-);
+/** New counters of the caller's feature named product.feature. */
+export const featureCountersBody = z.object({
+  product_name: name,
+  feature_name: name,
+  total: count,
+  used: count,
+});
+
+export const bulkBody = z.array(featureCountersBody);
 
 const bookingByName = z.object({
   product_name: name,

@@ -327,6 +327,22 @@ describe.each(DRIVERS)("License Manager API over %s", (driver) => {
       used: 7,
     });
 
+    const single = await api.call("PUT", "/lm/features/by_client_id", {
+      body: { product_name: "starccm", feature_name: "HPCDOMAINS", total: 256, used: 64 },
+    });
+    expect(single.status).toBe(200);
+    expect(single.body).toEqual([
+      expect.objectContaining({ id: featureId(seeded, "hpcdomains"), total: 256, used: 64 }),
+    ]);
+    const notMine = await api.call("PUT", "/lm/features/by_client_id", {
+      as: "cluster-b",
+      body: { product_name: "starccm", feature_name: "hpcdomains", total: 1, used: 1 },
+    });
+    expect(notMine.status).toBe(404);
+    expect(notMine.body).toEqual({
+      detail: 'feature of cluster "cluster-b": "starccm.hpcdomains" not found',
+    });
+
     const invalid = await api.call("PUT", "/lm/features/bulk", {
       body: [
         { product_name: "starccm", feature_name: "ccmpsuite", total: 3, used: 1 },

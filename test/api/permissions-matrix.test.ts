@@ -26,6 +26,7 @@ const ROUTES: Array<[method: string, path: string, resource: Resource, action: A
   ["GET", "/lm/features", "feature", "read"],
   ["GET", "/lm/features/by_client_id", "feature", "read"],
   ["PUT", "/lm/features/bulk", "feature", "update"],
+  ["PUT", "/lm/features/by_client_id", "feature", "update"],
   ["GET", "/lm/features/{id}", "feature", "read"],
   ["PUT", "/lm/features/{id}", "feature", "update"],
   ["DELETE", "/lm/features/{id}", "feature", "delete"],

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { bulkBody, featureBody, parse, parseId } from "../schemas.js";
+import { bulkBody, featureBody, featureCountersBody, parse, parseId } from "../schemas.js";
 import type { FeatureInput } from "../store/index.js";
 import { featureToWire } from "../wire.js";
 import {
@@ -72,6 +72,23 @@ export function featureRoutes(app: FastifyInstance, { store, guard }: RouteConte
           feature_name: m.featureName,
         })),
       };
+    },
+  );
+  app.put(
+    "/lm/features/by_client_id",
+    {
+      preHandler: guard("feature", "update"),
+      schema: { tags, body: docSchema(featureCountersBody) },
+    },
+    async (request) => {
+      const body = parse(featureCountersBody, request.body, "body");
+      const features = await store.features.updateCountersByName(principalOf(request).clientId, {
+        productName: body.product_name,
+        featureName: body.feature_name,
+        total: body.total,
+        used: body.used,
+      });
+      return features.map(featureToWire);
     },
   );
   app.get<{ Params: { id: string } }>(

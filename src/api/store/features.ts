@@ -166,6 +166,25 @@ export class FeatureStore {
     if (changes === 0) throw notFound("feature", id);
   }
 
+  /** Sets total/used of the cluster's feature(s) named product.feature; 404 when there is none. */
+  async updateCountersByName(
+    clusterClientId: string,
+    update: BulkFeatureUpdate,
+  ): Promise<Feature[]> {
+    const result = await this.bulkUpdate(clusterClientId, [update]);
+    if (result.updated === 0) {
+      throw notFound(
+        `feature of cluster ${JSON.stringify(clusterClientId)}:`,
+        `${update.productName}.${update.featureName}`,
+      );
+    }
+    return selectFeatures(
+      this.db,
+      "c.cluster_client_id = ? AND LOWER(p.name) = LOWER(?) AND LOWER(f.name) = LOWER(?)",
+      [clusterClientId, update.productName, update.featureName],
+    );
+  }
+
   /**
    * Sets total/used of the cluster's features named in the batch, all in one transaction.
    * Names compare case-insensitively; entries naming no feature of the cluster are returned
