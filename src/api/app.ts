@@ -51,8 +51,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     }
     if (error instanceof InvalidValue)
       return reply.code(422).send({ detail: `invalid value: ${error.message}` });
-    if (error instanceof ConstraintViolation)
-      return reply.code(409).send({ detail: `refused by the database: ${error.message}` });
+    if (error instanceof ConstraintViolation) {
+      const status = error.kind === "check" ? 422 : 409;
+      return reply.code(status).send({ detail: `refused by the database: ${error.message}` });
+    }
     const status = statusOf(error);
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send({ detail: (error as Error).message });

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -70,6 +70,18 @@ export async function startPostgres(): Promise<TestPostgres> {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
     "start",
   ]);
+  // a test run that dies before stop() must not leave a server behind
+  const stopNow = () => {
+    const argv = [join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"];
+    try {
+      if (asRoot) execFileSync("runuser", ["-u", "postgres", "--", ...argv], { stdio: "ignore" });
+      else execFileSync(argv[0] as string, argv.slice(1), { stdio: "ignore" });
+    } catch {
+      // already stopped
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", stopNow);
   const base = `postgres://lmkeeper@127.0.0.1:${port}`;
   return {
     async createDatabase(name) {
@@ -83,6 +95,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       return `${base}/${name}`;
     },
     async stop() {
+      process.removeListener("exit", stopNow);
       await exec("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
