@@ -9,6 +9,8 @@ export interface DevOidcClient {
   secret: string;
   /** put into every access token issued to this client, under `permissionsClaim` */
   permissions: string[];
+  /** how the client authenticates at the token endpoint; default client_secret_post (form fields) */
+  authMethod?: "client_secret_post" | "client_secret_basic";
 }
 
 export interface DevOidcOptions {
@@ -17,6 +19,8 @@ export interface DevOidcOptions {
   audience?: string;
   /** claim carrying the permissions; default "permissions" */
   permissionsClaim?: string;
+  /** "array" (default) or one space-separated "string", as some providers issue them */
+  permissionsFormat?: "array" | "string";
   /** default 127.0.0.1 */
   host?: string;
   /** default 0 (any free port) */
@@ -88,6 +92,9 @@ export async function startDevOidcProvider(options: DevOidcOptions): Promise<Dev
 
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), alg: "RS256", use: "sig", kid: "dev-1" };
+  const authMethods = new Map(
+    options.clients.map((c) => [c.clientId, c.authMethod ?? "client_secret_post"]),
+  );
   const permissionsByClient = new Map(options.clients.map((c) => [c.clientId, c.permissions]));
 
   const provider = new Provider(issuer, {
@@ -97,7 +104,7 @@ export async function startDevOidcProvider(options: DevOidcOptions): Promise<Dev
       grant_types: ["client_credentials"],
       redirect_uris: [],
       response_types: [],
-      token_endpoint_auth_method: "client_secret_post",
+      token_endpoint_auth_method: c.authMethod ?? "client_secret_post",
     })),
     adapter: memoryAdapterClass(),
     jwks: { keys: [signingKey] },
@@ -121,7 +128,10 @@ export async function startDevOidcProvider(options: DevOidcOptions): Promise<Dev
     extraTokenClaims: (_ctx, token) => {
       const clientId = token.clientId;
       const permissions = clientId === undefined ? undefined : permissionsByClient.get(clientId);
-      return permissions === undefined ? undefined : { [claim]: permissions };
+      if (permissions === undefined) return undefined;
+      return {
+        [claim]: options.permissionsFormat === "string" ? permissions.join(" ") : permissions,
+      };
     },
   });
   server.on("request", provider.callback());
@@ -132,15 +142,20 @@ export async function startDevOidcProvider(options: DevOidcOptions): Promise<Dev
     tokenUrl,
     audience,
     async fetchToken(clientId, secret) {
-      const response = await fetch(tokenUrl, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          grant_type: "client_credentials",
-          client_id: clientId,
-          client_secret: secret,
-        }),
-      });
+      const basic = authMethods.get(clientId) === "client_secret_basic";
+      const form = new URLSearchParams({ grant_type: "client_credentials" });
+      const headers: Record<string, string> = {
+        "content-type": "application/x-www-form-urlencoded",
+      };
+      if (basic) {
+        const encode = (text: string) => encodeURIComponent(text);
+        headers["authorization"] =
+          `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString("base64")}`;
+      } else {
+        form.set("client_id", clientId);
+        form.set("client_secret", secret);
+      }
+      const response = await fetch(tokenUrl, { method: "POST", headers, body: form });
       const body = (await response.json()) as {
         access_token?: string;
         error?: string;

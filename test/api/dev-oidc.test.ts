@@ -84,3 +84,33 @@ test("an unreachable issuer is a 503 naming the problem, retried on the next req
     });
   }
 });
+
+test("clients may use HTTP Basic at the token endpoint, and permissions may come as one string", async () => {
+  const basic = await startDevOidcProvider({
+    clients: [
+      {
+        clientId: "agent:basic",
+        secret: "p@ss word",
+        permissions: ["license-manager:job:read", "license-manager:admin"],
+        authMethod: "client_secret_basic",
+      },
+    ],
+    permissionsFormat: "string",
+  });
+  try {
+    const token = await basic.fetchToken("agent:basic", "p@ss word");
+    expect(decodeJwt(token)["permissions"]).toBe("license-manager:job:read license-manager:admin");
+    const authenticator = oidcAuthenticator({
+      issuer: basic.issuer,
+      permissionsClaim: "permissions",
+    });
+    const principal = await authenticator.authenticate(`Bearer ${token}`);
+    expect(principal.clientId).toBe("agent:basic");
+    expect([...principal.permissions]).toEqual([
+      "license-manager:job:read",
+      "license-manager:admin",
+    ]);
+  } finally {
+    await basic.close();
+  }
+});
