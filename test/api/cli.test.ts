@@ -80,3 +80,22 @@ test("a bad config exits 2 naming the key", async () => {
     `lmkeeper api: invalid API configuration (${config}): port:`,
   );
 });
+
+test("a port already taken exits 1 saying so", async () => {
+  const { createServer } = await import("node:net");
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    const config = join(dir, "taken.yaml");
+    writeFileSync(
+      config,
+      `port: ${port}\ndatabase: ${join(dir, "taken.sqlite")}\noidc:\n  issuer: ${oidc.issuer}\n`,
+    );
+    const api = run(["api", "--config", config]);
+    expect(await api.exited).toBe(1);
+    expect(api.output().stderr).toMatch(/^lmkeeper api: cannot start: .*EADDRINUSE/m);
+  } finally {
+    await new Promise((resolve) => blocker.close(resolve));
+  }
+});

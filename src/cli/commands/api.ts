@@ -4,7 +4,10 @@ export function registerApiCommand(program: Command): void {
   program
     .command("api")
     .description("run the License Manager API (REST, under /lm)")
-    .option("-c, --config <file>", "YAML configuration (default /etc/lmkeeper/api.yaml when present)")
+    .option(
+      "-c, --config <file>",
+      "YAML configuration (default /etc/lmkeeper/api.yaml when present)",
+    )
     .option("--pretty", "human-readable logs instead of JSON")
     .action(async (opts: { config?: string; pretty?: boolean }) => {
       const { ApiConfigError, loadApiConfig } = await import("../../api/config.js");
@@ -20,7 +23,14 @@ export function registerApiCommand(program: Command): void {
         throw error;
       }
       const { startApiServer } = await import("../../api/serve.js");
-      const server = await startApiServer(config, { pretty: opts.pretty ?? false });
+      let server;
+      try {
+        server = await startApiServer(config, { pretty: opts.pretty ?? false });
+      } catch (error) {
+        process.stderr.write(`lmkeeper api: cannot start: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       server.app.log.info({ url: server.url }, "License Manager API listening");
       let closing = false;
       const shutdown = (signal: string) => {
