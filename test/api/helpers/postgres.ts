@@ -45,8 +45,9 @@ export interface TestPostgres {
  */
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = postgresBinDir();
-  const dir = mkdtempSync(join(tmpdir(), "lmkeeper-pg-"));
   const asRoot = process.getuid?.() === 0;
+  // the postgres user must reach the data dir: root's TMPDIR may be private, /tmp is not
+  const dir = mkdtempSync(join(asRoot ? "/tmp" : tmpdir(), "lmkeeper-pg-"));
   if (asRoot)
     chownSync(
       dir,
