@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerApiCommand } from "./api.js";
 import { registerCheckinCommand } from "./checkin.js";
 import { registerCheckoutCommand } from "./checkout.js";
 import { registerParseCommand } from "./parse.js";
@@ -14,4 +15,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerServerCommand,
   registerCheckoutCommand,
   registerCheckinCommand,
+  registerApiCommand,
 ];
