@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAgentCommand } from "./agent.js";
 import { registerParseCommand } from "./parse.js";
 
 /**
@@ -8,4 +9,5 @@ import { registerParseCommand } from "./parse.js";
  */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerParseCommand,
+  registerAgentCommand,
 ];
