@@ -11,7 +11,9 @@ export function createCycleRunner(
   options: { logger: Logger; metrics?: AgentMetrics; statusIntervalSeconds: number },
 ): () => Promise<CycleResult> {
   const tokens = config.oidc
-    ? new ClientCredentialsTokenProvider(config.oidc, { requestTimeoutMs: config.api.requestTimeoutMs })
+    ? new ClientCredentialsTokenProvider(config.oidc, {
+        requestTimeoutMs: config.api.requestTimeoutMs,
+      })
     : undefined;
   const api = new ApiClient({
     baseUrl: config.api.url,
@@ -19,7 +21,10 @@ export function createCycleRunner(
     retries: config.api.retries,
     requestTimeoutMs: config.api.requestTimeoutMs,
     onRetry: ({ method, path, attempt, error }) =>
-      options.logger.warn({ method, path, attempt, error: error.message }, "API call failed; retrying"),
+      options.logger.warn(
+        { method, path, attempt, error: error.message },
+        "API call failed; retrying",
+      ),
   });
   return () =>
     runCycle({

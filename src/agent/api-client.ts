@@ -54,7 +54,13 @@ export interface ApiClientOptions {
   maxRetryDelayMs?: number;
   requestTimeoutMs?: number;
   /** called before each retry */
-  onRetry?: (info: { method: string; path: string; attempt: number; retriesLeft: number; error: Error }) => void;
+  onRetry?: (info: {
+    method: string;
+    path: string;
+    attempt: number;
+    retriesLeft: number;
+    error: Error;
+  }) => void;
 }
 
 /** The License Manager API as the agent uses it. snake_case stays on the wire; callers see camelCase. */
@@ -68,7 +74,12 @@ export class ApiClient {
   }
 
   async getConfigurations(): Promise<Configuration[]> {
-    return this.request("GET", "/lm/configurations/by_client_id", undefined, z.array(configurationSchema));
+    return this.request(
+      "GET",
+      "/lm/configurations/by_client_id",
+      undefined,
+      z.array(configurationSchema),
+    );
   }
 
   async getJobs(): Promise<Job[]> {
@@ -76,7 +87,12 @@ export class ApiClient {
   }
 
   async putFeaturesBulk(updates: FeatureUpdate[]): Promise<BulkResult> {
-    return this.request("PUT", "/lm/features/bulk", updates.map(toFeatureUpdateWire), bulkResultSchema);
+    return this.request(
+      "PUT",
+      "/lm/features/bulk",
+      updates.map(toFeatureUpdateWire),
+      bulkResultSchema,
+    );
   }
 
   async deleteBooking(bookingId: number): Promise<void> {
@@ -87,7 +103,12 @@ export class ApiClient {
     await this.request("PUT", "/lm/cluster_statuses", toClusterStatusWire(status), z.unknown());
   }
 
-  private async request<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
     return pRetry(
       async () => {
         try {
@@ -127,7 +148,8 @@ export class ApiClient {
 
   private async sendOnce(method: string, path: string, body: unknown): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json" };
-    if (this.options.tokens) headers.authorization = `Bearer ${await this.options.tokens.getToken()}`;
+    if (this.options.tokens)
+      headers.authorization = `Bearer ${await this.options.tokens.getToken()}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     try {
       return await this.fetchImpl(`${this.baseUrl}${path}`, {
@@ -161,7 +183,11 @@ function decode<T>(method: string, path: string, text: string, schema: z.ZodType
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ApiResponseError(method, path, `${issue?.path.join(".") || "body"}: ${issue?.message}`);
+    throw new ApiResponseError(
+      method,
+      path,
+      `${issue?.path.join(".") || "body"}: ${issue?.message}`,
+    );
   }
   return parsed.data;
 }

@@ -9,7 +9,9 @@ import { z } from "zod";
 const id = z.number().int();
 const count = z.number().int();
 
-const productSchema = z.object({ id, name: z.string() }).transform((p) => ({ id: p.id, name: p.name }));
+const productSchema = z
+  .object({ id, name: z.string() })
+  .transform((p) => ({ id: p.id, name: p.name }));
 
 const featureSchema = z
   .object({
@@ -59,7 +61,13 @@ export const configurationSchema = z
 
 const bookingSchema = z
   .object({ id, job_id: id, feature_id: id, quantity: count, created_at: z.string() })
-  .transform((b) => ({ id: b.id, jobId: b.job_id, featureId: b.feature_id, quantity: b.quantity, createdAt: b.created_at }));
+  .transform((b) => ({
+    id: b.id,
+    jobId: b.job_id,
+    featureId: b.feature_id,
+    quantity: b.quantity,
+    createdAt: b.created_at,
+  }));
 
 export const jobSchema = z
   .object({

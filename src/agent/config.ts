@@ -76,7 +76,9 @@ const rawSchema = z.strictObject({
     .optional(),
   cluster_client_id: nonEmpty,
   schedule: nonEmpty.default("* * * * *"),
-  tools: z.strictObject(Object.fromEntries(TOOL_TYPES.map((type) => [type, nonEmpty.optional()]))).default({}),
+  tools: z
+    .strictObject(Object.fromEntries(TOOL_TYPES.map((type) => [type, nonEmpty.optional()])))
+    .default({}),
   tool_timeout: positiveSeconds.default(30),
   concurrency: z.coerce.number().int().min(1).max(1000).default(8),
   metrics: z
@@ -172,11 +174,20 @@ export function loadAgentConfig(options: LoadConfigOptions = {}): AgentConfig {
   const value = parsed.data;
   const issues: ConfigIssue[] = [];
   if (options.validateSchedule && !options.validateSchedule(value.schedule)) {
-    issues.push({ key: "schedule", reason: `"${value.schedule}" is not a valid cron expression`, source: sourceOf("schedule") });
+    issues.push({
+      key: "schedule",
+      reason: `"${value.schedule}" is not a valid cron expression`,
+      source: sourceOf("schedule"),
+    });
   }
   let oidc: OidcConfig | undefined;
   if (value.oidc) {
-    const secret = resolveSecret(value.oidc.client_secret, value.oidc.client_secret_file, sourceOf, issues);
+    const secret = resolveSecret(
+      value.oidc.client_secret,
+      value.oidc.client_secret_file,
+      sourceOf,
+      issues,
+    );
     if (secret !== undefined) {
       oidc = {
         tokenUrl: value.oidc.token_url,
@@ -238,12 +249,20 @@ function resolveSecret(
     content = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "read error";
-    issues.push({ key: "oidc.client_secret_file", reason: `cannot read ${file} (${code})`, source: sourceOf("oidc.client_secret_file") });
+    issues.push({
+      key: "oidc.client_secret_file",
+      reason: `cannot read ${file} (${code})`,
+      source: sourceOf("oidc.client_secret_file"),
+    });
     return undefined;
   }
   const secret = content.replace(/\r?\n$/, "");
   if (secret.trim() === "") {
-    issues.push({ key: "oidc.client_secret_file", reason: `${file} is empty`, source: sourceOf("oidc.client_secret_file") });
+    issues.push({
+      key: "oidc.client_secret_file",
+      reason: `${file} is empty`,
+      source: sourceOf("oidc.client_secret_file"),
+    });
     return undefined;
   }
   return secret;
@@ -255,20 +274,28 @@ function readYamlFile(path: string): Record<string, unknown> {
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "read error";
-    throw new ConfigError([{ key: "(file)", reason: `cannot read the file (${code})`, source: path }]);
+    throw new ConfigError([
+      { key: "(file)", reason: `cannot read the file (${code})`, source: path },
+    ]);
   }
   const document = parseDocument(text, { prettyErrors: true });
   const firstError = document.errors[0];
   if (firstError) {
     const line = firstError.linePos?.[0]?.line;
     throw new ConfigError([
-      { key: "(file)", reason: `YAML syntax error${line ? ` at line ${line}` : ""}: ${firstError.message.split("\n")[0]}`, source: path },
+      {
+        key: "(file)",
+        reason: `YAML syntax error${line ? ` at line ${line}` : ""}: ${firstError.message.split("\n")[0]}`,
+        source: path,
+      },
     ]);
   }
   const content: unknown = document.toJS();
   if (content === null || content === undefined) return {};
   if (typeof content !== "object" || Array.isArray(content)) {
-    throw new ConfigError([{ key: "(root)", reason: "the file must hold a mapping of keys", source: path }]);
+    throw new ConfigError([
+      { key: "(root)", reason: "the file must hold a mapping of keys", source: path },
+    ]);
   }
   return content as Record<string, unknown>;
 }

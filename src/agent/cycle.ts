@@ -5,8 +5,17 @@ import type { Configuration, FeatureUpdate, Job } from "./api-types.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { queryServers } from "./failover.js";
 import type { AgentMetrics } from "./metrics.js";
-import { planReconcile, type ConfigurationOutcome, type ConfigurationQuery } from "./reconcile/plan.js";
-import { jobsNeverGone, noSchedulerReconcile, type JobPresence, type SchedulerReconciler } from "./reconcile/seams.js";
+import {
+  planReconcile,
+  type ConfigurationOutcome,
+  type ConfigurationQuery,
+} from "./reconcile/plan.js";
+import {
+  jobsNeverGone,
+  noSchedulerReconcile,
+  type JobPresence,
+  type SchedulerReconciler,
+} from "./reconcile/seams.js";
 import { describe } from "./token.js";
 import { runTool as defaultRunTool, type ToolRunner } from "./tool-runner.js";
 
@@ -72,7 +81,13 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
         errors.push(`cannot tell which jobs are gone: ${describe(error)}`);
       }
     }
-    const plan = planReconcile({ configurations, queries, ...(jobs ? { jobs } : {}), goneSlurmJobIds: gone, now: now() });
+    const plan = planReconcile({
+      configurations,
+      queries,
+      ...(jobs ? { jobs } : {}),
+      goneSlurmJobIds: gone,
+      now: now(),
+    });
     outcomes = plan.outcomes;
     bulk = plan.bulk;
     for (const outcome of outcomes) {
@@ -83,7 +98,9 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     await pushBulk(deps, bulk, errors);
     deletedBookings = await deleteBookings(deps, plan.bookingsToDelete, errors);
     try {
-      errors.push(...(await (deps.scheduler ?? noSchedulerReconcile).reconcile({ configurations, bulk })));
+      errors.push(
+        ...(await (deps.scheduler ?? noSchedulerReconcile).reconcile({ configurations, bulk })),
+      );
     } catch (error) {
       errors.push(`scheduler reconcile failed: ${describe(error)}`);
     }
@@ -92,14 +109,25 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   const success = errors.length === 0;
   try {
-    await deps.api.putClusterStatus({ intervalSeconds: deps.statusIntervalSeconds, success, errors });
+    await deps.api.putClusterStatus({
+      intervalSeconds: deps.statusIntervalSeconds,
+      success,
+      errors,
+    });
   } catch (error) {
     const message = `cannot report the cluster status: ${describe(error)}`;
     log.error({ err: error }, message);
     errors.push(message);
   }
   const durationMs = performance.now() - started;
-  const result: CycleResult = { success: errors.length === 0, outcomes, errors, bulk, deletedBookings, durationMs };
+  const result: CycleResult = {
+    success: errors.length === 0,
+    outcomes,
+    errors,
+    bulk,
+    deletedBookings,
+    durationMs,
+  };
   deps.metrics?.recordCycle(durationMs / 1000, result.success);
   log.info(
     {
@@ -116,7 +144,10 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   return result;
 }
 
-async function fetchConfigurations(deps: CycleDeps, errors: string[]): Promise<Configuration[] | undefined> {
+async function fetchConfigurations(
+  deps: CycleDeps,
+  errors: string[],
+): Promise<Configuration[] | undefined> {
   let all: Configuration[];
   try {
     all = await deps.api.getConfigurations();
@@ -125,10 +156,15 @@ async function fetchConfigurations(deps: CycleDeps, errors: string[]): Promise<C
     deps.logger.error({ err: error }, "cannot fetch the configurations");
     return undefined;
   }
-  const mine = all.filter((configuration) => configuration.clusterClientId === deps.clusterClientId);
+  const mine = all.filter(
+    (configuration) => configuration.clusterClientId === deps.clusterClientId,
+  );
   if (mine.length !== all.length) {
     deps.logger.warn(
-      { ignored: all.filter((c) => !mine.includes(c)).map((c) => c.name), clusterClientId: deps.clusterClientId },
+      {
+        ignored: all.filter((c) => !mine.includes(c)).map((c) => c.name),
+        clusterClientId: deps.clusterClientId,
+      },
       "ignoring configurations of another cluster",
     );
   }
@@ -144,7 +180,10 @@ async function fetchJobs(deps: CycleDeps, errors: string[]): Promise<Job[] | und
   }
 }
 
-async function queryConfiguration(configuration: Configuration, deps: CycleDeps): Promise<ConfigurationQuery> {
+async function queryConfiguration(
+  configuration: Configuration,
+  deps: CycleDeps,
+): Promise<ConfigurationQuery> {
   const type = configuration.type.toLowerCase();
   let parser: Parser;
   try {
@@ -152,7 +191,10 @@ async function queryConfiguration(configuration: Configuration, deps: CycleDeps)
   } catch (error) {
     return { configurationId: configuration.id, ok: false, errors: [describe(error)] };
   }
-  const servers = configuration.licenseServers.map((server) => ({ host: server.host, port: server.port }));
+  const servers = configuration.licenseServers.map((server) => ({
+    host: server.host,
+    port: server.port,
+  }));
   const binary = deps.tools[type];
   const outcome = await queryServers(servers, {
     parser,
@@ -164,14 +206,30 @@ async function queryConfiguration(configuration: Configuration, deps: CycleDeps)
   });
   for (const attempt of outcome.attempts) {
     const server = `${attempt.server.host}:${attempt.server.port}`;
-    deps.metrics?.recordServerQuery({ configuration: configuration.name, type, server }, attempt.ok, attempt.durationMs / 1000);
-    if (!attempt.ok) deps.logger.warn({ configuration: configuration.name, server, error: attempt.error }, "license server failed");
+    deps.metrics?.recordServerQuery(
+      { configuration: configuration.name, type, server },
+      attempt.ok,
+      attempt.durationMs / 1000,
+    );
+    if (!attempt.ok)
+      deps.logger.warn(
+        { configuration: configuration.name, server, error: attempt.error },
+        "license server failed",
+      );
   }
   if (!outcome.ok) return { configurationId: configuration.id, ok: false, errors: outcome.errors };
   if (outcome.report.warnings.length > 0) {
-    deps.logger.warn({ configuration: configuration.name, warnings: outcome.report.warnings }, "parser warnings");
+    deps.logger.warn(
+      { configuration: configuration.name, warnings: outcome.report.warnings },
+      "parser warnings",
+    );
   }
-  return { configurationId: configuration.id, ok: true, report: outcome.report, server: outcome.server };
+  return {
+    configurationId: configuration.id,
+    ok: true,
+    report: outcome.report,
+    server: outcome.server,
+  };
 }
 
 async function pushBulk(deps: CycleDeps, bulk: FeatureUpdate[], errors: string[]): Promise<void> {
@@ -180,7 +238,9 @@ async function pushBulk(deps: CycleDeps, bulk: FeatureUpdate[], errors: string[]
     const result = await deps.api.putFeaturesBulk(bulk);
     const missing = Array.isArray(result.missing) ? result.missing.length : result.missing;
     if (missing > 0) {
-      errors.push(`the API did not know ${missing} of the pushed features: ${JSON.stringify(result.missing)}`);
+      errors.push(
+        `the API did not know ${missing} of the pushed features: ${JSON.stringify(result.missing)}`,
+      );
     }
   } catch (error) {
     errors.push(`cannot push the feature counts: ${describe(error)}`);
@@ -205,15 +265,24 @@ async function deleteBookings(
   return deleted;
 }
 
-function recordFeatureMetrics(deps: CycleDeps, configurations: Configuration[], bulk: FeatureUpdate[]): void {
+function recordFeatureMetrics(
+  deps: CycleDeps,
+  configurations: Configuration[],
+  bulk: FeatureUpdate[],
+): void {
   if (!deps.metrics) return;
-  const pushed = new Map(bulk.map((update) => [`${update.productName}\u0000${update.featureName}`, update]));
+  const pushed = new Map(
+    bulk.map((update) => [`${update.productName}\u0000${update.featureName}`, update]),
+  );
   for (const configuration of configurations) {
     for (const feature of configuration.features) {
       const update = pushed.get(`${feature.product.name}\u0000${feature.name}`);
       deps.metrics.setFeature(
         { configuration: configuration.name, product: feature.product.name, feature: feature.name },
-        { ...(update ? { total: update.total, used: update.used } : {}), booked: feature.bookedTotal },
+        {
+          ...(update ? { total: update.total, used: update.used } : {}),
+          booked: feature.bookedTotal,
+        },
       );
     }
   }

@@ -1,4 +1,10 @@
-import { ParseError, ServerError, type ParsedReport, type Parser, type ServerAddress } from "../parsers/index.js";
+import {
+  ParseError,
+  ServerError,
+  type ParsedReport,
+  type Parser,
+  type ServerAddress,
+} from "../parsers/index.js";
 import type { ToolRunner } from "./tool-runner.js";
 
 export interface ServerAttempt {
@@ -24,7 +30,8 @@ export interface QueryOptions {
   ignoreExitCode?: boolean;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*\.?$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*\.?$/;
 const IPV6 = /^\[?[0-9A-Fa-f:.]+\]?$/;
 
 /** Why an address is unfit to be put on a tool's command line, or undefined when it is fine. */
@@ -44,7 +51,10 @@ export function invalidAddressReason(server: ServerAddress): string | undefined 
  * (ServerError), prints something the parser does not understand (ParseError), or exits
  * non-zero without usable output. Nothing is ever turned into a count of zero.
  */
-export async function queryServers(servers: ServerAddress[], options: QueryOptions): Promise<ServerQueryOutcome> {
+export async function queryServers(
+  servers: ServerAddress[],
+  options: QueryOptions,
+): Promise<ServerQueryOutcome> {
   const attempts: ServerAttempt[] = [];
   if (servers.length === 0) {
     return { ok: false, attempts, errors: ["no license server configured"] };
@@ -56,7 +66,10 @@ export async function queryServers(servers: ServerAddress[], options: QueryOptio
       attempts.push({ server, ok: false, error: `${where}: ${invalid}`, durationMs: 0 });
       continue;
     }
-    const command = options.parser.command(server, options.binary ? { binary: options.binary } : {});
+    const command = options.parser.command(
+      server,
+      options.binary ? { binary: options.binary } : {},
+    );
     const run = await options.runTool(command, {
       timeoutMs: options.timeoutMs,
       ...(options.env ? { env: options.env } : {}),

@@ -15,8 +15,15 @@ export const REDACTED_PATHS = [
   "*.access_token",
 ];
 
-export async function createAgentLogger(options: { level: string; pretty: boolean }): Promise<Logger> {
-  const base = { level: options.level, base: { component: "agent" }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } };
+export async function createAgentLogger(options: {
+  level: string;
+  pretty: boolean;
+}): Promise<Logger> {
+  const base = {
+    level: options.level,
+    base: { component: "agent" },
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+  };
   if (!options.pretty) return pino(base);
   const { default: pretty } = await import("pino-pretty");
   return pino(base, pretty({ colorize: process.stdout.isTTY, sync: true }));

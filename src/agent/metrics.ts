@@ -18,9 +18,24 @@ export class AgentMetrics {
   constructor() {
     const registers = [this.registry];
     const featureLabels = ["configuration", "product", "feature"];
-    this.featureTotal = new Gauge({ name: "lmkeeper_feature_total", help: "Licenses of the feature on its license server", labelNames: featureLabels, registers });
-    this.featureUsed = new Gauge({ name: "lmkeeper_feature_used", help: "Licenses of the feature in use on its license server", labelNames: featureLabels, registers });
-    this.featureBooked = new Gauge({ name: "lmkeeper_feature_booked", help: "Licenses of the feature booked by cluster jobs", labelNames: featureLabels, registers });
+    this.featureTotal = new Gauge({
+      name: "lmkeeper_feature_total",
+      help: "Licenses of the feature on its license server",
+      labelNames: featureLabels,
+      registers,
+    });
+    this.featureUsed = new Gauge({
+      name: "lmkeeper_feature_used",
+      help: "Licenses of the feature in use on its license server",
+      labelNames: featureLabels,
+      registers,
+    });
+    this.featureBooked = new Gauge({
+      name: "lmkeeper_feature_booked",
+      help: "Licenses of the feature booked by cluster jobs",
+      labelNames: featureLabels,
+      registers,
+    });
     this.serverUp = new Gauge({
       name: "lmkeeper_license_server_up",
       help: "1 when the last query of the license server gave a usable answer, 0 when it failed",
@@ -40,7 +55,11 @@ export class AgentMetrics {
       buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       registers,
     });
-    this.cycles = new Counter({ name: "lmkeeper_agent_cycles_total", help: "Reconcile cycles run", registers });
+    this.cycles = new Counter({
+      name: "lmkeeper_agent_cycles_total",
+      help: "Reconcile cycles run",
+      registers,
+    });
     this.cycleFailures = new Counter({
       name: "lmkeeper_agent_cycle_failures_total",
       help: "Reconcile cycles in which something failed",
@@ -54,13 +73,20 @@ export class AgentMetrics {
     });
   }
 
-  setFeature(labels: { configuration: string; product: string; feature: string }, values: { total?: number; used?: number; booked: number }): void {
+  setFeature(
+    labels: { configuration: string; product: string; feature: string },
+    values: { total?: number; used?: number; booked: number },
+  ): void {
     if (values.total !== undefined) this.featureTotal.set(labels, values.total);
     if (values.used !== undefined) this.featureUsed.set(labels, values.used);
     this.featureBooked.set(labels, values.booked);
   }
 
-  recordServerQuery(labels: { configuration: string; type: string; server: string }, up: boolean, seconds: number): void {
+  recordServerQuery(
+    labels: { configuration: string; type: string; server: string },
+    up: boolean,
+    seconds: number,
+  ): void {
     this.serverUp.set(labels, up ? 1 : 0);
     this.serverQuerySeconds.observe({ type: labels.type, server: labels.server }, seconds);
   }
@@ -89,7 +115,9 @@ export async function startMetricsServer(
     }
     metrics.registry
       .metrics()
-      .then((body) => response.writeHead(200, { "content-type": metrics.registry.contentType }).end(body))
+      .then((body) =>
+        response.writeHead(200, { "content-type": metrics.registry.contentType }).end(body),
+      )
       .catch((error: unknown) => response.writeHead(500).end(String(error)));
   });
   await new Promise<void>((resolve, reject) => {

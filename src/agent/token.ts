@@ -101,7 +101,10 @@ export class ClientCredentialsTokenProvider implements TokenSource {
     try {
       body = JSON.parse(text);
     } catch {
-      throw new TokenError(`token endpoint ${this.oidc.tokenUrl} did not answer JSON`, response.status);
+      throw new TokenError(
+        `token endpoint ${this.oidc.tokenUrl} did not answer JSON`,
+        response.status,
+      );
     }
     const parsed = tokenResponseSchema.safeParse(body);
     if (!parsed.success) {

@@ -30,7 +30,14 @@ export const runTool: ToolRunner = async (command, options) => {
   const [file, ...args] = command.argv;
   const started = performance.now();
   if (!file) {
-    return { stdout: "", stderr: "", exitCode: undefined, timedOut: false, spawnError: "empty command", durationMs: 0 };
+    return {
+      stdout: "",
+      stderr: "",
+      exitCode: undefined,
+      timedOut: false,
+      spawnError: "empty command",
+      durationMs: 0,
+    };
   }
   const child = execa(file, args, {
     detached: true,
@@ -54,7 +61,8 @@ export const runTool: ToolRunner = async (command, options) => {
   const durationMs = performance.now() - started;
   const stdout = typeof result.stdout === "string" ? result.stdout : "";
   const stderr = typeof result.stderr === "string" ? result.stderr : "";
-  const startFailed = pid === undefined || (result.failed && result.exitCode === undefined && !result.isTerminated);
+  const startFailed =
+    pid === undefined || (result.failed && result.exitCode === undefined && !result.isTerminated);
   if (startFailed) {
     const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
     return {

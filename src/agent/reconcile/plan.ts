@@ -58,9 +58,18 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
 
   for (const configuration of input.configurations) {
     const query = queryById.get(configuration.id);
-    const base = { configurationId: configuration.id, name: configuration.name, type: configuration.type };
+    const base = {
+      configurationId: configuration.id,
+      name: configuration.name,
+      type: configuration.type,
+    };
     if (!query) {
-      outcomes.push({ ...base, ok: false, updated: 0, errors: ["license servers were not queried"] });
+      outcomes.push({
+        ...base,
+        ok: false,
+        updated: 0,
+        errors: ["license servers were not queried"],
+      });
       continue;
     }
     if (!query.ok) {
@@ -74,17 +83,30 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
     for (const feature of configuration.features) {
       const found = usage.get(feature.name.toLowerCase());
       if (!found) {
-        errors.push(`feature "${feature.name}" is not in the report of ${query.server.host}:${query.server.port}`);
+        errors.push(
+          `feature "${feature.name}" is not in the report of ${query.server.host}:${query.server.port}`,
+        );
         continue;
       }
-      bulk.push({ productName: feature.product.name, featureName: feature.name, total: found.total, used: found.used });
+      bulk.push({
+        productName: feature.product.name,
+        featureName: feature.name,
+        total: found.total,
+        used: found.used,
+      });
       updated += 1;
     }
     outcomes.push({ ...base, ok: errors.length === 0, server: query.server, updated, errors });
   }
 
   const bookingsToDelete = input.jobs
-    ? planBookingDeletions(input.configurations, usageByConfiguration, input.jobs, input.goneSlurmJobIds ?? new Set(), input.now)
+    ? planBookingDeletions(
+        input.configurations,
+        usageByConfiguration,
+        input.jobs,
+        input.goneSlurmJobIds ?? new Set(),
+        input.now,
+      )
     : [];
   return { bulk, outcomes, bookingsToDelete };
 }
@@ -125,9 +147,13 @@ function planBookingDeletions(
   goneSlurmJobIds: ReadonlySet<string>,
   now: Date,
 ): BookingDeletion[] {
-  const featureById = new Map<number, { feature: ConfigurationFeature; configuration: Configuration }>();
+  const featureById = new Map<
+    number,
+    { feature: ConfigurationFeature; configuration: Configuration }
+  >();
   for (const configuration of configurations) {
-    for (const feature of configuration.features) featureById.set(feature.id, { feature, configuration });
+    for (const feature of configuration.features)
+      featureById.set(feature.id, { feature, configuration });
   }
   const deletions: BookingDeletion[] = [];
   for (const job of jobs) {
@@ -138,13 +164,25 @@ function planBookingDeletions(
       if (Number.isNaN(createdAt)) continue;
       const ageSeconds = (now.getTime() - createdAt) / 1000;
       if (ageSeconds <= owner.configuration.graceTimeSeconds) continue;
-      const base = { bookingId: booking.id, jobId: job.id, slurmJobId: job.slurmJobId, featureId: booking.featureId };
+      const base = {
+        bookingId: booking.id,
+        jobId: job.id,
+        slurmJobId: job.slurmJobId,
+        featureId: booking.featureId,
+      };
       if (goneSlurmJobIds.has(job.slurmJobId)) {
         deletions.push({ ...base, reason: "job-gone" });
         continue;
       }
-      const usage = usageByConfiguration.get(owner.configuration.id)?.get(owner.feature.name.toLowerCase());
-      if (usage && usage.uses.some((use) => sameUser(use.username, job.username) && sameHost(use.host, job.leadHost))) {
+      const usage = usageByConfiguration
+        .get(owner.configuration.id)
+        ?.get(owner.feature.name.toLowerCase());
+      if (
+        usage &&
+        usage.uses.some(
+          (use) => sameUser(use.username, job.username) && sameHost(use.host, job.leadHost),
+        )
+      ) {
         deletions.push({ ...base, reason: "usage-visible" });
       }
     }

@@ -13,7 +13,10 @@ export function registerAgentCommand(program: Command): void {
   program
     .command("agent")
     .description("run the reconcile agent: read license servers, update the License Manager API")
-    .option("-c, --config <path>", "YAML configuration file (default /etc/lmkeeper/agent.yaml; LMKEEPER_* env vars override keys)")
+    .option(
+      "-c, --config <path>",
+      "YAML configuration file (default /etc/lmkeeper/agent.yaml; LMKEEPER_* env vars override keys)",
+    )
     .option("--once", "run one cycle and exit: 0 when every configuration succeeded, 1 otherwise")
     .option("--pretty", "human-readable logs instead of JSON")
     .action(async (options: AgentOptions) => {
@@ -26,7 +29,10 @@ async function runAgentCommand(options: AgentOptions): Promise<number> {
   const { isValidSchedule, scheduleIntervalSeconds } = await import("../../agent/schedule.js");
   let config;
   try {
-    config = loadAgentConfig({ ...(options.config ? { path: options.config } : {}), validateSchedule: isValidSchedule });
+    config = loadAgentConfig({
+      ...(options.config ? { path: options.config } : {}),
+      validateSchedule: isValidSchedule,
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`lmkeeper agent: ${error.message}\n`);
@@ -36,7 +42,10 @@ async function runAgentCommand(options: AgentOptions): Promise<number> {
   }
   const { createAgentLogger } = await import("../../agent/logger.js");
   const { createCycleRunner } = await import("../../agent/agent.js");
-  const logger = await createAgentLogger({ level: config.logLevel, pretty: options.pretty ?? false });
+  const logger = await createAgentLogger({
+    level: config.logLevel,
+    pretty: options.pretty ?? false,
+  });
   const statusIntervalSeconds = await scheduleIntervalSeconds(config.schedule);
 
   if (options.once) {
@@ -48,14 +57,23 @@ async function runAgentCommand(options: AgentOptions): Promise<number> {
   const { AgentMetrics, startMetricsServer } = await import("../../agent/metrics.js");
   const { startDaemon } = await import("../../agent/daemon.js");
   const metrics = new AgentMetrics();
-  const metricsServer = config.metrics.enabled ? await startMetricsServer(metrics, config.metrics) : undefined;
-  if (metricsServer) logger.info({ host: config.metrics.host, port: metricsServer.port }, "metrics served on /metrics");
+  const metricsServer = config.metrics.enabled
+    ? await startMetricsServer(metrics, config.metrics)
+    : undefined;
+  if (metricsServer)
+    logger.info(
+      { host: config.metrics.host, port: metricsServer.port },
+      "metrics served on /metrics",
+    );
   const daemon = startDaemon({
     schedule: config.schedule,
     runCycle: createCycleRunner(config, { logger, metrics, statusIntervalSeconds }),
     logger,
   });
-  logger.info({ schedule: config.schedule, clusterClientId: config.clusterClientId }, "agent started");
+  logger.info(
+    { schedule: config.schedule, clusterClientId: config.clusterClientId },
+    "agent started",
+  );
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, "stopping after the running cycle");
