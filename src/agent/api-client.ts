@@ -137,7 +137,7 @@ export class ApiClient {
   private async send(method: string, path: string, body: unknown): Promise<string> {
     let response = await this.sendOnce(method, path, body);
     if (response.status === 401 && this.options.tokens) {
-      await response.body?.cancel();
+      await response.arrayBuffer().catch(() => undefined);
       this.options.tokens.invalidate();
       response = await this.sendOnce(method, path, body);
     }
