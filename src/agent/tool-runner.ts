@@ -19,6 +19,9 @@ export interface RunToolOptions {
   maxBuffer?: number;
 }
 
+/** How long to wait for the output pipes to close after the process group was killed. */
+const PIPE_RELEASE_MS = 2_000;
+
 export type ToolRunner = (command: ToolCommand, options: RunToolOptions) => Promise<ToolRun>;
 
 /**
@@ -51,12 +54,20 @@ export const runTool: ToolRunner = async (command, options) => {
   });
   const pid = child.pid;
   let timedOut = false;
+  let releaseTimer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
     timedOut = true;
     if (pid !== undefined) killGroup(pid);
+    // A descendant that left the group (setsid) can keep the output pipes open; stop
+    // waiting for them so a cycle never hangs on it.
+    releaseTimer = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, PIPE_RELEASE_MS);
   }, options.timeoutMs);
   const result = await child;
   clearTimeout(timer);
+  clearTimeout(releaseTimer);
   if (pid !== undefined) killGroup(pid);
   const durationMs = performance.now() - started;
   const stdout = typeof result.stdout === "string" ? result.stdout : "";

@@ -2,7 +2,7 @@
 // A stand-in for a vendor status tool (lmutil, rlmutil, …). What it does is read from the
 // JSON plan named by FAKE_TOOL_PLAN, keyed by the port found in its argv:
 //   { "servers": { "<port>": { "fixture": "/abs/file" | "stdout": "text",
-//                              "exit": 0, "delayMs": 50, "hang": false, "pidFile": "/abs/file" } } }
+//                              "exit": 0, "delayMs": 50, "hang": false, "escape": false, "pidFile": "/abs/file" } } }
 // A server missing from the plan answers like an unreachable FlexLM server. Every run is
 // appended as one JSON line to FAKE_TOOL_LOG when it is set.
 import { spawn } from "node:child_process";
@@ -34,8 +34,10 @@ if (entry === undefined) {
 if (entry.hang) {
   // A grandchild in the same process group that also holds stdout open, like a tool that
   // forks a helper: only killing the whole group ends it.
+  // With "escape", the grandchild starts its own session, out of reach of a group kill.
   const grandchild = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {
     stdio: "inherit",
+    detached: Boolean(entry.escape),
   });
   if (entry.pidFile) {
     writeFileSync(
