@@ -8,7 +8,12 @@ export interface DaemonOptions {
   logger: Logger;
   /** run a cycle right away instead of waiting for the first scheduled time */
   runAtStart?: boolean;
+  /** the timer; node-cron unless a test drives the ticks itself */
+  scheduler?: (expression: string, tick: () => void) => { destroy(): void | Promise<void> };
 }
+
+const cronScheduler: NonNullable<DaemonOptions["scheduler"]> = (expression, tick) =>
+  cron.schedule(expression, tick, { name: "lmkeeper-agent-cycle" });
 
 export interface RunningDaemon {
   /** stops scheduling, waits for a running cycle to finish */
@@ -46,7 +51,7 @@ export function startDaemon(options: DaemonOptions): RunningDaemon {
       });
   };
 
-  const task = cron.schedule(options.schedule, tick, { name: "lmkeeper-agent-cycle" });
+  const task = (options.scheduler ?? cronScheduler)(options.schedule, tick);
   if (options.runAtStart ?? true) tick();
 
   return {
