@@ -95,8 +95,14 @@ export class ApiClient {
     );
   }
 
+  /** A booking that is already gone (404, e.g. removed by the job's epilog meanwhile) is not an error. */
   async deleteBooking(bookingId: number): Promise<void> {
-    await this.request("DELETE", `/lm/bookings/${bookingId}`, undefined, z.unknown());
+    try {
+      await this.request("DELETE", `/lm/bookings/${bookingId}`, undefined, z.unknown());
+    } catch (error) {
+      if (error instanceof ApiHttpError && error.status === 404) return;
+      throw error;
+    }
   }
 
   async putClusterStatus(status: ClusterStatus): Promise<void> {

@@ -132,7 +132,7 @@ describe("API client", () => {
   });
 
   it("does not retry 4xx answers", async () => {
-    for (const status of [400, 403, 404, 422]) {
+    for (const status of [400, 403, 409, 422]) {
       const answers = sequence([status], () => new HttpResponse(null, { status: 204 }));
       server.use(http.delete(`${API}/lm/bookings/5`, answers.handler));
       await expect(client().deleteBooking(5)).rejects.toThrow(
@@ -140,6 +140,17 @@ describe("API client", () => {
       );
       expect(answers.calls()).toBe(1);
     }
+  });
+
+  it("takes a 404 on deleting a booking as already deleted, without retrying", async () => {
+    const answers = sequence([404], () => new HttpResponse(null, { status: 204 }));
+    server.use(http.delete(`${API}/lm/bookings/9`, answers.handler));
+    await expect(client().deleteBooking(9)).resolves.toBeUndefined();
+    expect(answers.calls()).toBe(1);
+    const other = sequence([404], () => HttpResponse.json([]));
+    server.use(http.get(`${API}/lm/jobs/by_client_id`, other.handler));
+    await expect(client().getJobs()).rejects.toThrow("answered 404");
+    expect(other.calls()).toBe(1);
   });
 
   it("retries network errors", async () => {

@@ -46,6 +46,7 @@ async function runAgentCommand(options: AgentOptions): Promise<number> {
     level: config.logLevel,
     pretty: options.pretty ?? false,
   });
+  logger.debug({ config }, "configuration loaded");
   const statusIntervalSeconds = await scheduleIntervalSeconds(config.schedule);
 
   if (options.once) {
