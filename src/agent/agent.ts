@@ -3,12 +3,20 @@ import { ApiClient } from "./api-client.js";
 import type { AgentConfig } from "./config.js";
 import { runCycle, type CycleResult } from "./cycle.js";
 import type { AgentMetrics } from "./metrics.js";
+import type { JobPresence, ClusterLicenseReconciler } from "./reconcile/seams.js";
 import { ClientCredentialsTokenProvider } from "./token.js";
 
 /** Wires the configured API client, token source and tools into a cycle function. */
 export function createCycleRunner(
   config: AgentConfig,
-  options: { logger: Logger; metrics?: AgentMetrics; statusIntervalSeconds: number },
+  options: {
+    logger: Logger;
+    metrics?: AgentMetrics;
+    statusIntervalSeconds: number;
+    /** where the Slurm-backed job presence and license-count reconcile plug in */
+    jobPresence?: JobPresence;
+    clusterLicenses?: ClusterLicenseReconciler;
+  },
 ): () => Promise<CycleResult> {
   const tokens = config.oidc
     ? new ClientCredentialsTokenProvider(config.oidc, {
@@ -36,5 +44,7 @@ export function createCycleRunner(
       statusIntervalSeconds: options.statusIntervalSeconds,
       logger: options.logger,
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.jobPresence ? { jobPresence: options.jobPresence } : {}),
+      ...(options.clusterLicenses ? { clusterLicenses: options.clusterLicenses } : {}),
     });
 }

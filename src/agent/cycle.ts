@@ -12,9 +12,9 @@ import {
 } from "./reconcile/plan.js";
 import {
   jobsNeverGone,
-  noSchedulerReconcile,
+  noClusterLicenseReconcile,
   type JobPresence,
-  type SchedulerReconciler,
+  type ClusterLicenseReconciler,
 } from "./reconcile/seams.js";
 import { describe } from "./token.js";
 import { runTool as defaultRunTool, type ToolRunner } from "./tool-runner.js";
@@ -38,7 +38,7 @@ export interface CycleDeps {
   runTool?: ToolRunner;
   toolEnv?: NodeJS.ProcessEnv;
   jobPresence?: JobPresence;
-  scheduler?: SchedulerReconciler;
+  clusterLicenses?: ClusterLicenseReconciler;
   metrics?: AgentMetrics;
   now?: () => Date;
 }
@@ -99,10 +99,13 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     deletedBookings = await deleteBookings(deps, plan.bookingsToDelete, errors);
     try {
       errors.push(
-        ...(await (deps.scheduler ?? noSchedulerReconcile).reconcile({ configurations, bulk })),
+        ...(await (deps.clusterLicenses ?? noClusterLicenseReconcile).reconcile({
+          configurations,
+          bulk,
+        })),
       );
     } catch (error) {
-      errors.push(`scheduler reconcile failed: ${describe(error)}`);
+      errors.push(`cluster license reconcile failed: ${describe(error)}`);
     }
     recordFeatureMetrics(deps, configurations, bulk);
   }

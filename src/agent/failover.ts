@@ -77,8 +77,8 @@ export async function queryServers(
     const failure = (error: string): void => {
       attempts.push({ server, ok: false, error: `${where}: ${error}`, durationMs: run.durationMs });
     };
-    if (run.spawnError) {
-      failure(run.spawnError);
+    if (run.failure) {
+      failure(run.failure);
       continue;
     }
     if (run.timedOut) {

@@ -7,8 +7,8 @@ export interface ToolRun {
   /** undefined when the process was killed or never started */
   exitCode: number | undefined;
   timedOut: boolean;
-  /** the process could not be started (missing binary, not executable) */
-  spawnError?: string;
+  /** the run gave nothing usable: the process could not start, or its output overflowed */
+  failure?: string;
   durationMs: number;
 }
 
@@ -38,10 +38,11 @@ export const runTool: ToolRunner = async (command, options) => {
       stderr: "",
       exitCode: undefined,
       timedOut: false,
-      spawnError: "empty command",
+      failure: "empty command",
       durationMs: 0,
     };
   }
+  const maxBuffer = options.maxBuffer ?? 16 * 1024 * 1024;
   const child = execa(file, args, {
     detached: true,
     reject: false,
@@ -49,7 +50,7 @@ export const runTool: ToolRunner = async (command, options) => {
     ...(command.stdin !== undefined ? { input: command.stdin } : { stdin: "ignore" as const }),
     env: options.env ?? process.env,
     extendEnv: false,
-    maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024,
+    maxBuffer,
     encoding: "utf8",
   });
   const pid = child.pid;
@@ -81,7 +82,18 @@ export const runTool: ToolRunner = async (command, options) => {
       stderr,
       exitCode: undefined,
       timedOut: false,
-      spawnError: `cannot run ${file}${code ? ` (${code})` : ""}`,
+      failure: `cannot run ${file}${code ? ` (${code})` : ""}`,
+      durationMs,
+    };
+  }
+  if (result.isMaxBuffer) {
+    // Truncated output could parse into wrong counts: never use it.
+    return {
+      stdout: "",
+      stderr,
+      exitCode: undefined,
+      timedOut,
+      failure: `output larger than ${maxBuffer} bytes`,
       durationMs,
     };
   }

@@ -178,6 +178,37 @@ describe("reconcile cycle against a loopback API and real tool processes", () =>
     expect(api.statuses[1]?.success).toBe(false);
   });
 
+  it("hands the pushed counts to the cluster license reconciler and reports its errors", async () => {
+    api = await startFakeApi({
+      configurations: [flexlmConfiguration(1, "alpha", [27102], [["vendor1", "feature7"]])],
+    });
+    const tool = fakeToolWorkspace({ 27102: { fixture: FIXTURE("lmstat_app2.txt") } });
+    const seen: unknown[] = [];
+    const result = await runCycle({
+      api: new ApiClient({ baseUrl: api.url, retries: 0 }),
+      clusterClientId: "alpha",
+      tools: { flexlm: FAKE_TOOL },
+      toolTimeoutMs: 10_000,
+      concurrency: 1,
+      statusIntervalSeconds: 60,
+      logger,
+      toolEnv: tool.env,
+      clusterLicenses: {
+        reconcile: async ({ bulk }) => {
+          seen.push(bulk);
+          return ["sacctmgr: permission denied"];
+        },
+      },
+    });
+    expect(seen).toEqual([
+      [{ productName: "vendor1", featureName: "feature7", total: 144, used: 1 }],
+    ]);
+    expect(result.success).toBe(false);
+    expect(api.statuses).toEqual([
+      { interval: 60, success: false, errors: ["sacctmgr: permission denied"] },
+    ]);
+  });
+
   it("reports a failed cycle when the configurations cannot be fetched", async () => {
     api = await startFakeApi();
     api.failNext("/lm/configurations/by_client_id", 500, 500);

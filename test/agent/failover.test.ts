@@ -129,6 +129,14 @@ describe("license server failover with real tool processes", () => {
     expect(invalidAddressReason({ host: "a b", port: 1 })).toMatch(/not a hostname/);
   });
 
+  it("never uses output that overflowed the buffer", async () => {
+    const run = await runTool(
+      { argv: [process.execPath, "-e", "process.stdout.write('x'.repeat(4096))"] },
+      { timeoutMs: 10_000, maxBuffer: 1024 },
+    );
+    expect(run).toMatchObject({ stdout: "", failure: "output larger than 1024 bytes" });
+  });
+
   it("feeds stdin to tools that read their commands from it", async () => {
     const run = await runTool(
       {

@@ -18,11 +18,11 @@ export const jobsNeverGone: JobPresence = {
  * Step 5 of a cycle: bring the scheduler's license counts in line with what was pushed.
  * Returns the errors met (empty when all went well).
  */
-export interface SchedulerReconciler {
+export interface ClusterLicenseReconciler {
   reconcile(input: { configurations: Configuration[]; bulk: FeatureUpdate[] }): Promise<string[]>;
 }
 
 /** No scheduler to reconcile: the agent only keeps the API up to date. */
-export const noSchedulerReconcile: SchedulerReconciler = {
+export const noClusterLicenseReconcile: ClusterLicenseReconciler = {
   reconcile: async () => [],
 };
