@@ -166,8 +166,12 @@ export function loadAgentConfig(options: LoadConfigOptions = {}): AgentConfig {
       parsed.error.issues.map((issue) => {
         const keys = "keys" in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
         const key = [...issue.path.map(String), ...keys.slice(0, 1)].join(".") || "(root)";
-        const reason = issue.code === "unrecognized_keys" ? "unknown key" : issue.message;
-        return { key, reason, source: sourceOf(key) };
+        const missing = issue.code === "invalid_type" && /received undefined$/.test(issue.message);
+        const reason =
+          issue.code === "unrecognized_keys" ? "unknown key" : missing ? "required" : issue.message;
+        const canComeFromEnv = (CONFIG_KEYS as readonly string[]).includes(key);
+        const source = missing && canComeFromEnv ? `${path} or ${envNameOf(key)}` : sourceOf(key);
+        return { key, reason, source };
       }),
     );
   }

@@ -119,7 +119,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     });
   } catch (error) {
     const message = `cannot report the cluster status: ${describe(error)}`;
-    log.error({ err: error }, message);
+    log.error(message);
     errors.push(message);
   }
   const durationMs = performance.now() - started;
@@ -156,7 +156,7 @@ async function fetchConfigurations(
     all = await deps.api.getConfigurations();
   } catch (error) {
     errors.push(`cannot fetch the configurations: ${describe(error)}`);
-    deps.logger.error({ err: error }, "cannot fetch the configurations");
+    deps.logger.error({ error: describe(error) }, "cannot fetch the configurations");
     return undefined;
   }
   const mine = all.filter(

@@ -74,7 +74,8 @@ export const runTool: ToolRunner = async (command, options) => {
   const stdout = typeof result.stdout === "string" ? result.stdout : "";
   const stderr = typeof result.stderr === "string" ? result.stderr : "";
   const startFailed =
-    pid === undefined || (result.failed && result.exitCode === undefined && !result.isTerminated);
+    pid === undefined ||
+    (!timedOut && result.failed && result.exitCode === undefined && !result.isTerminated);
   if (startFailed) {
     const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
     return {

@@ -117,7 +117,7 @@ describe("agent config", () => {
     const error = configError(() => loadAgentConfig({ path, env: {} }));
     expect(error.issues.map((issue) => [issue.key, issue.reason, issue.source])).toEqual([
       ["api.retires", "unknown key", path],
-      ["cluster_client_id", expect.stringMatching(/expected string/), path],
+      ["cluster_client_id", "required", `${path} or LMKEEPER_CLUSTER_CLIENT_ID`],
     ]);
   });
 
