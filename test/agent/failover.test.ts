@@ -7,6 +7,8 @@ import { flexlmParser } from "../../src/parsers/index.js";
 import { eventually, FAKE_TOOL, fakeToolWorkspace, FIXTURE, isAlive } from "./helpers.js";
 
 const host = "127.0.0.1";
+/** Long enough for node to start the fake tool (and write its pid file) on a loaded machine. */
+const HANG_TIMEOUT_MS = 3_000;
 
 function query(ports: number[], env: NodeJS.ProcessEnv, timeoutMs = 10_000, binary = FAKE_TOOL) {
   return queryServers(
@@ -77,10 +79,10 @@ describe("license server failover with real tool processes", () => {
       27004: { hang: true, pidFile },
       27002: { fixture: FIXTURE("lmstat_app2.txt") },
     });
-    const outcome = await query([27004, 27002], hanging.env, 800);
+    const outcome = await query([27004, 27002], hanging.env, HANG_TIMEOUT_MS);
     expect(outcome.ok && outcome.server.port).toBe(27002);
     expect(outcome.attempts[0]?.error).toBe(
-      "127.0.0.1:27004: no answer within 800 ms; the tool was killed",
+      `127.0.0.1:27004: no answer within ${HANG_TIMEOUT_MS} ms; the tool was killed`,
     );
     const pids = JSON.parse(readFileSync(pidFile, "utf8")) as { child: number; grandchild: number };
     expect(pids.grandchild).toBeGreaterThan(0);
@@ -91,13 +93,13 @@ describe("license server failover with real tool processes", () => {
     const tool = fakeToolWorkspace({});
     const pidFile = join(tool.dir, "escape-pids.json");
     const escaping = fakeToolWorkspace({ 27004: { hang: true, escape: true, pidFile } });
-    const outcome = await query([27004], escaping.env, 300);
+    const outcome = await query([27004], escaping.env, HANG_TIMEOUT_MS);
     const pids = JSON.parse(readFileSync(pidFile, "utf8")) as { child: number; grandchild: number };
     process.kill(pids.grandchild, "SIGKILL"); // our own leftover: a setsid process is out of the tool runner's reach
     expect(outcome.ok).toBe(false);
     if (!outcome.ok)
       expect(outcome.errors).toEqual([
-        "127.0.0.1:27004: no answer within 300 ms; the tool was killed",
+        `127.0.0.1:27004: no answer within ${HANG_TIMEOUT_MS} ms; the tool was killed`,
       ]);
     expect(await eventually(() => !isAlive(pids.child))).toBe(true);
   });
