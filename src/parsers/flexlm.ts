@@ -1,14 +1,392 @@
-import { ParseError } from "./errors.js";
-import type { Parser } from "./types.js";
+import { ParseError, ServerError } from "./errors.js";
+import { normaliseFlexlmExpiry } from "./flexlm-expiry.js";
+import {
+  hasCheckoutAnchor,
+  hasQueuedAnchor,
+  parseCheckoutLine,
+  parseQueuedLine,
+  parseReservationLine,
+} from "./flexlm-lines.js";
+import { splitLines } from "./text.js";
+import type {
+  CommandOptions,
+  FeatureUsage,
+  LicenseUse,
+  ParsedReport,
+  Parser,
+  ServerAddress,
+  ToolCommand,
+} from "./types.js";
+import { UNLIMITED_TOTAL } from "./types.js";
 
-// Placeholder until the flexlm parser lands.
+export { parseLmstatExpiryTable, normaliseFlexlmExpiry } from "./flexlm-expiry.js";
+export type { LicenseExpiry } from "./flexlm-expiry.js";
+
+type HeaderCounts =
+  | { kind: "counted"; total: number; used: number }
+  | { kind: "uncounted" }
+  | { kind: "error"; reason: string }
+  | { kind: "unknown" };
+
+/** One `Users of` block while it is being read. */
+interface FeatureBlock {
+  feature: string;
+  lineNumber: number;
+  lineText: string;
+  counts: HeaderCounts;
+  vendor?: string;
+  version?: string;
+  expires?: string;
+  reserved: number;
+  queued: number;
+  useSum: number;
+  uses: LicenseUse[];
+}
+
+const USERS_OF = "Users of ";
+const COUNTED_HEADER =
+  /^Total of (\d{1,10}) licenses? issued;\s+Total of (\d{1,10}) licenses? in use$/;
+const ERROR_HEADER = /^Error: (.*)$/;
+const POOL_HEADER = /^"([^"]*)" v([^,\s]+), vendor: ([^,\s]+)(.*)$/;
+const EXPIRY_FIELD = /, expiry: ([^,]+)/;
+const VENDOR_UP = /^(\S+): UP\b/;
+/** Whole-run errors, per-server and vendor-daemon errors (`(-15,570:111 …)`, `(-97,121)`). */
+const DOWN_LINE =
+  /\(-\d{1,4},\d+|^Error getting status|lmgrd is not running|Cannot connect to license server|Cannot read data from license server|vendor daemon is down/i;
+
+function describe(lineNumber: number, message: string, text: string): string {
+  return `line ${lineNumber}: ${message}: ${JSON.stringify(text)}`;
+}
+
+function readHeaderCounts(inner: string): HeaderCounts {
+  const counted = COUNTED_HEADER.exec(inner);
+  if (counted) return { kind: "counted", total: Number(counted[1]), used: Number(counted[2]) };
+  if (/^Uncounted, node-locked$/i.test(inner)) return { kind: "uncounted" };
+  const error = ERROR_HEADER.exec(inner);
+  if (error) return { kind: "error", reason: inner };
+  return { kind: "unknown" };
+}
+
+/** Compares dotted versions numerically where both parts are numbers. */
+export function compareFlexlmVersions(a: string, b: string): number {
+  const left = a.split(".");
+  const right = b.split(".");
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const x = left[i] ?? "0";
+    const y = right[i] ?? "0";
+    const nx = Number(x);
+    const ny = Number(y);
+    const diff = Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/** Accumulates the report: blocks keyed by feature (case-insensitive) and vendor. */
+class ReportBuilder {
+  readonly warnings: string[] = [];
+  private readonly byKey = new Map<string, FeatureUsage>();
+
+  add(block: FeatureBlock, inferredVendor: string | undefined): void {
+    const counts = block.counts;
+    if (counts.kind === "error") {
+      this.warnings.push(
+        describe(
+          block.lineNumber,
+          `feature "${block.feature}" left out, the server says (${counts.reason})`,
+          block.lineText,
+        ),
+      );
+      return;
+    }
+    if (counts.kind === "unknown") {
+      this.warnings.push(
+        describe(
+          block.lineNumber,
+          `feature "${block.feature}" left out, its counts are not understood`,
+          block.lineText,
+        ),
+      );
+      return;
+    }
+    const vendor = block.vendor ?? inferredVendor;
+    const usage: FeatureUsage =
+      counts.kind === "counted"
+        ? {
+            feature: block.feature,
+            total: counts.total,
+            used: counts.used,
+            reserved: block.reserved,
+            uses: block.uses,
+          }
+        : {
+            feature: block.feature,
+            total: UNLIMITED_TOTAL,
+            used: block.useSum,
+            reserved: block.reserved,
+            uses: block.uses,
+            unlimited: true,
+          };
+    usage.queued = block.queued;
+    if (vendor !== undefined) usage.vendor = vendor;
+    if (block.version !== undefined) usage.version = block.version;
+    if (block.expires !== undefined) usage.expires = block.expires;
+    if (counts.kind === "counted" && block.useSum + block.reserved > counts.used) {
+      this.warnings.push(
+        describe(
+          block.lineNumber,
+          `feature "${block.feature}": checkouts (${block.useSum}) plus reservations (${block.reserved}) exceed the ${counts.used} in use the header reports`,
+          block.lineText,
+        ),
+      );
+    }
+    this.merge(usage);
+  }
+
+  /** Same feature and vendor twice (several servers in a license path): sum, keep every use. */
+  private merge(usage: FeatureUsage): void {
+    const key = `${usage.feature.toLowerCase()}\u0000${usage.vendor ?? ""}`;
+    const known = this.byKey.get(key);
+    if (!known) {
+      this.byKey.set(key, usage);
+      return;
+    }
+    known.unlimited = known.unlimited || usage.unlimited ? true : undefined;
+    if (known.unlimited === undefined) delete known.unlimited;
+    known.total = known.unlimited ? UNLIMITED_TOTAL : known.total + usage.total;
+    known.used += usage.used;
+    known.reserved += usage.reserved;
+    known.queued = (known.queued ?? 0) + (usage.queued ?? 0);
+    known.uses.push(...usage.uses);
+    if (
+      usage.version !== undefined &&
+      (known.version === undefined || compareFlexlmVersions(usage.version, known.version) > 0)
+    ) {
+      known.version = usage.version;
+    }
+    if (usage.expires !== undefined) known.expires = earlierExpiry(known.expires, usage.expires);
+  }
+
+  features(): FeatureUsage[] {
+    return [...this.byKey.values()];
+  }
+}
+
+/** The earlier of two normalised expiries; a finite date wins over `permanent`. */
+function earlierExpiry(a: string | undefined, b: string): string {
+  if (a === undefined || a === "permanent") return b;
+  if (b === "permanent") return a;
+  return a < b ? a : b;
+}
+
+/** Reads `lmutil lmstat -a` / `-f FEATURE` output. */
+export function parseLmstat(output: string): ParsedReport {
+  const lines = splitLines(output);
+  const report = new ReportBuilder();
+  const downLines: { lineNumber: number; text: string }[] = [];
+  let serverLines = 0;
+  let blocksSeen = 0;
+  let anyText = false;
+  let firstTextLine = 0;
+  let vendors: string[] = [];
+  let inVendorSection = false;
+  let block: FeatureBlock | undefined;
+
+  const closeBlock = (): void => {
+    if (block) report.add(block, vendors.length === 1 ? vendors[0] : undefined);
+    block = undefined;
+  };
+
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
+    const lineNumber = index + 1;
+    const trimmed = line.trim();
+    if (trimmed === "") continue;
+    if (!anyText) {
+      anyText = true;
+      firstTextLine = lineNumber;
+    }
+
+    if (block) {
+      // The bulk of a large output: checkout lines, tried first.
+      if (hasCheckoutAnchor(trimmed)) {
+        const use = parseCheckoutLine(trimmed);
+        if (use) {
+          block.uses.push(use);
+          block.useSum += use.count;
+        } else {
+          report.warnings.push(
+            describe(lineNumber, `checkout line in "${block.feature}" not understood`, line),
+          );
+        }
+        continue;
+      }
+      const first = trimmed.charCodeAt(0);
+      if (first >= 48 && first <= 57 && trimmed.includes(" RESERVATION")) {
+        const reservation = parseReservationLine(trimmed);
+        if (reservation) block.reserved += reservation.count;
+        else
+          report.warnings.push(
+            describe(lineNumber, `reservation line in "${block.feature}" not understood`, line),
+          );
+        continue;
+      }
+      if (first === 34 /* " */) {
+        if (!readPoolHeader(block, trimmed)) {
+          report.warnings.push(
+            describe(lineNumber, `pool header in "${block.feature}" not understood`, line),
+          );
+        }
+        continue;
+      }
+      if (hasQueuedAnchor(trimmed)) {
+        const queued = parseQueuedLine(trimmed);
+        if (queued !== undefined) block.queued += queued;
+        else
+          report.warnings.push(
+            describe(lineNumber, `queued line in "${block.feature}" not understood`, line),
+          );
+        continue;
+      }
+      if (isPoolDetail(trimmed)) continue;
+      if (!trimmed.startsWith(USERS_OF) && !trimmed.startsWith("License server status:")) {
+        if (DOWN_LINE.test(trimmed)) {
+          downLines.push({ lineNumber, text: line });
+        } else if (block.counts.kind !== "error") {
+          report.warnings.push(
+            describe(lineNumber, `line in "${block.feature}" not understood`, line),
+          );
+        }
+        continue;
+      }
+    }
+
+    if (trimmed.startsWith(USERS_OF)) {
+      closeBlock();
+      blocksSeen++;
+      inVendorSection = false;
+      block = openBlock(trimmed, lineNumber, line);
+      if (!block) {
+        report.warnings.push(describe(lineNumber, "feature header not understood", line));
+      }
+      continue;
+    }
+    if (trimmed.startsWith("License server status:")) {
+      closeBlock();
+      serverLines++;
+      vendors = [];
+      inVendorSection = false;
+      continue;
+    }
+    if (trimmed.startsWith("Vendor daemon status")) {
+      serverLines++;
+      inVendorSection = true;
+      continue;
+    }
+    if (DOWN_LINE.test(trimmed)) {
+      downLines.push({ lineNumber, text: line });
+      continue;
+    }
+    if (inVendorSection) {
+      const vendor = VENDOR_UP.exec(trimmed);
+      if (vendor) {
+        serverLines++;
+        vendors.push(vendor[1] ?? "");
+        continue;
+      }
+    }
+    if (trimmed.includes(": license server UP") || trimmed.startsWith("License file(s) on ")) {
+      serverLines++;
+      continue;
+    }
+    if (isPreamble(trimmed)) continue;
+    report.warnings.push(describe(lineNumber, "line not understood", line));
+  }
+  closeBlock();
+
+  if (!anyText) throw new ParseError("empty lmstat output");
+  if (blocksSeen === 0) {
+    const down = downLines[0];
+    if (down)
+      throw new ServerError("the license server is not available", down.lineNumber, down.text);
+    if (serverLines === 0) {
+      throw new ParseError(
+        "no FlexLM status in the output",
+        firstTextLine,
+        lines[firstTextLine - 1] ?? "",
+      );
+    }
+    report.warnings.push("the server reports no feature usage");
+  }
+  for (const down of downLines) {
+    report.warnings.push(describe(down.lineNumber, "part of the license path is down", down.text));
+  }
+  return { type: "flexlm", features: report.features(), warnings: report.warnings };
+}
+
+function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBlock | undefined {
+  const colon = trimmed.indexOf(": ", USERS_OF.length);
+  if (colon < 0) return undefined;
+  const inner = trimmed.slice(colon + 1).trim();
+  if (!inner.startsWith("(") || !inner.endsWith(")")) return undefined;
+  return {
+    feature: trimmed.slice(USERS_OF.length, colon),
+    lineNumber,
+    lineText: line,
+    counts: readHeaderCounts(inner.slice(1, -1)),
+    reserved: 0,
+    queued: 0,
+    useSum: 0,
+    uses: [],
+  };
+}
+
+/** `"feature" vVER, vendor: V[, expiry: E]`: sets vendor, highest version, earliest expiry. */
+function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
+  const match = POOL_HEADER.exec(trimmed);
+  if (!match) return false;
+  const version = match[2] ?? "";
+  block.vendor ??= match[3];
+  if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0)
+    block.version = version;
+  const expiryText = EXPIRY_FIELD.exec(match[4] ?? "")?.[1];
+  if (expiryText !== undefined) {
+    const expires = normaliseFlexlmExpiry(expiryText);
+    if (expires === undefined) return false;
+    block.expires = earlierExpiry(block.expires, expires);
+  }
+  return true;
+}
+
+function isPoolDetail(trimmed: string): boolean {
+  return (
+    trimmed.startsWith("vendor_string:") ||
+    trimmed === "floating license" ||
+    trimmed.startsWith("nodelocked license") ||
+    trimmed.startsWith("uncounted nodelocked license") ||
+    trimmed.startsWith("floating license")
+  );
+}
+
+function isPreamble(trimmed: string): boolean {
+  return (
+    /^(lmutil|lmstat|lmxendutil) - Copyright/.test(trimmed) ||
+    trimmed.startsWith("Flexible License Manager status on") ||
+    trimmed === "[Detecting lmgrd processes...]" ||
+    trimmed === "Feature usage info:"
+  );
+}
+
+function lmstatCommand(server: ServerAddress, opts: CommandOptions = {}): ToolCommand {
+  const argv = [opts.binary ?? "lmutil", "lmstat", "-c", `${server.port}@${server.host}`];
+  const features = opts.features ?? [];
+  if (features.length === 1) argv.push("-f", features[0] as string);
+  else argv.push("-a");
+  return { argv };
+}
+
 export const flexlmParser: Parser = {
   type: "flexlm",
-  command: (server) => ({ argv: ["flexlm", String(server.port), server.host] }),
-  parse: () => {
-    throw new ParseError("flexlm parser pending");
-  },
+  command: lmstatCommand,
+  parse: parseLmstat,
 };
-export function parseLmstatExpiryTable(_output: string): never {
-  throw new ParseError("pending");
-}

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerApiCommand } from "./api.js";
 import { registerCheckinCommand } from "./checkin.js";
 import { registerCheckoutCommand } from "./checkout.js";
+import { registerAgentCommand } from "./agent.js";
 import { registerParseCommand } from "./parse.js";
 import { registerServerCommand } from "./server.js";
 
@@ -16,4 +17,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerCheckoutCommand,
   registerCheckinCommand,
   registerApiCommand,
+  registerAgentCommand,
 ];
