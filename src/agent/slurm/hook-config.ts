@@ -6,7 +6,7 @@ import { LICENSE_SERVER_TYPES } from "../../parsers/types.js";
 export const DEFAULT_CONFIG_PATH = "/etc/lmkeeper/agent.yaml";
 
 /**
- * The keys of the agent config the Slurm hooks read. Other keys (the agent's own) are
+ * The keys of the agent config the Slurm side reads (hooks and reconcile). Other keys (the agent's own) are
  * accepted and ignored, so the hooks share the agent's file.
  */
 const hookConfigSchema = z.looseObject({
@@ -23,6 +23,18 @@ const hookConfigSchema = z.looseObject({
         .default([...LICENSE_SERVER_TYPES]),
       prolog_on_api_down: z.enum(["allow", "requeue"]).default("allow"),
       hook_timeout_seconds: z.number().positive().max(300).default(10),
+      /** this cluster's name in Slurm accounting; the agent reads it from Slurm when unset */
+      cluster_name: z.string().min(1).optional(),
+      reservation_name: z
+        .string()
+        .regex(/^[\w.-]+$/)
+        .default("lmkeeper"),
+      reservation_user: z
+        .string()
+        .regex(/^[\w.-]+$/)
+        .default("root"),
+      reservation_minutes: z.number().int().min(2).max(1440).default(30),
+      command_timeout_seconds: z.number().positive().max(600).default(30),
     })
     .prefault({}),
 });

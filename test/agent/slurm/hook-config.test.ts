@@ -23,7 +23,12 @@ describe("hook config", () => {
       tracked_types: ["flexlm", "rlm", "lsdyna", "lmx", "olicense", "dsls"],
       prolog_on_api_down: "allow",
       hook_timeout_seconds: 10,
+      reservation_name: "lmkeeper",
+      reservation_user: "root",
+      reservation_minutes: 30,
+      command_timeout_seconds: 30,
     });
+    expect(config.slurm.cluster_name).toBeUndefined();
     expect((config as Record<string, unknown>).schedule).toBe("*/1 * * * *");
   });
 
@@ -38,6 +43,12 @@ describe("hook config", () => {
       /a.yaml: api.url: /,
     );
     expect(() => parseHookConfig({}, "a.yaml")).toThrow(HookConfigError);
+    expect(() =>
+      parseHookConfig(
+        { api: { url: "http://x" }, slurm: { reservation_name: "a b;rm" } },
+        "a.yaml",
+      ),
+    ).toThrow(/slurm.reservation_name: /);
   });
 
   it("lets LMKEEPER_API_URL and LMKEEPER_SLURM_PROLOG_ON_API_DOWN override the file", () => {
