@@ -15,6 +15,8 @@ export interface FakeBookingRequest {
 export class FakeLmApi {
   readonly jobs = new Map<string, FakeBookingRequest>();
   readonly authorizations: (string | undefined)[] = [];
+  /** Slurm job ids whose booking was refused with 409 */
+  readonly refused: string[] = [];
   /** when set, requests are accepted but never answered */
   hang = false;
   private server: Server | undefined;
@@ -64,8 +66,10 @@ export class FakeLmApi {
       for (const booking of job.bookings) {
         const feature = `${booking.product_name}.${booking.feature_name}`;
         const available = (this.seats[feature] ?? 0) - this.booked(feature);
-        if (booking.quantity > available)
+        if (booking.quantity > available) {
+          this.refused.push(job.slurm_job_id);
           return { status: 409, body: { detail: `not enough licenses for ${feature}` } };
+        }
       }
       this.jobs.set(job.slurm_job_id, job);
       return { status: 201, body: { id: this.jobs.size, ...job } };

@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +21,7 @@ import { parseLicenses } from "../../../src/agent/slurm/scontrol-parse.js";
 import { runCommand } from "../../../src/agent/slurm/slurm-commands.js";
 import { SlurmReconciler } from "../../../src/agent/slurm/slurm-reconciler.js";
 import { parseJobs, SQUEUE_FORMAT, type SlurmJob } from "../../../src/agent/slurm/squeue-parse.js";
+import { FakeLmApi } from "./fake-lm-api.js";
 
 // A real single-node Slurm 22.05 with accounting, started by the shared lab scripts (root only).
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -23,7 +33,9 @@ const scriptDirs = [
 const labDir = scriptDirs.find((dir) => existsSync(join(dir, "slurm-up.sh")));
 const isRoot = process.getuid?.() === 0;
 const CLUSTER = "lictest";
-const SLURM_ENV = { ...process.env, CLUSTER, RESET: "1" };
+const STATE = "/tmp/slurmlab";
+const SLURM_ENV = { ...process.env, CLUSTER, RESET: "1", STATE };
+const cli = join(repoRoot, "dist/cli/main.js");
 
 const feature = (used: number): ServerFeature => ({
   productName: "lmktest",
@@ -41,6 +53,69 @@ const OPTIONS: PlanOptions = {
 };
 const LICENSE = "lmktest.solver@flexlm";
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Installs PrologSlurmctld/EpilogSlurmctld (through deploy/slurm/*.sh) and restarts slurmctld
+ * so it reads them, keeping slurm-down.sh's PID list right.
+ */
+async function installHooks(hookDir: string, configFile: string): Promise<void> {
+  const shim = join(hookDir, "lmkeeper");
+  writeFileSync(shim, `#!/bin/sh\nexec ${process.execPath} ${cli} "$@"\n`);
+  for (const kind of ["prolog", "epilog"]) {
+    const wrapper = join(hookDir, `${kind}.sh`);
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nexport LMKEEPER_BIN=${shim} LMKEEPER_CONFIG=${configFile} LMKEEPER_API_TOKEN=test-token\nexec ${join(repoRoot, "deploy/slurm", `${kind}.sh`)} 2>>${join(hookDir, "hooks.log")}\n`,
+    );
+    chmodSync(wrapper, 0o755);
+  }
+  chmodSync(shim, 0o755);
+  writeFileSync(join(hookDir, "hooks.log"), "");
+  chmodSync(join(hookDir, "hooks.log"), 0o666); // the hooks' stderr, written as SlurmUser
+  appendFileSync(
+    "/etc/slurm/slurm.conf",
+    `PrologSlurmctld=${join(hookDir, "prolog.sh")}\nEpilogSlurmctld=${join(hookDir, "epilog.sh")}\n`,
+  );
+
+  const pidsFile = join(STATE, "pids");
+  const entries = readFileSync(pidsFile, "utf8").trim().split("\n");
+  const old = Number(entries.find((line) => line.startsWith("slurmctld "))?.split(" ")[1]);
+  process.kill(old, "SIGTERM");
+  await waitFor(
+    "old slurmctld gone",
+    async () => alive(old),
+    (running) => !running,
+  );
+  execFileSync("/usr/sbin/slurmctld", { stdio: "ignore", timeout: 30_000 });
+  const fresh = await waitFor(
+    "new slurmctld",
+    async () => Number(readFileSync("/run/slurmctld.pid", "utf8").trim() || 0),
+    (pid) => pid > 0 && pid !== old && alive(pid),
+  );
+  writeFileSync(
+    pidsFile,
+    `${entries.map((line) => (line.startsWith("slurmctld ") ? `slurmctld ${fresh}` : line)).join("\n")}\n`,
+  );
+  await waitFor(
+    "node idle",
+    async () =>
+      (
+        await runCommand(["sinfo", "-h", "-o", "%t"], 20_000).catch(() => ({ stdout: "" }))
+      ).stdout.trim(),
+    (state) => state === "idle",
+  );
+}
+
 async function waitFor<T>(
   what: string,
   read: () => Promise<T>,
@@ -52,7 +127,7 @@ async function waitFor<T>(
   while (!done(last)) {
     if (Date.now() > deadline)
       throw new Error(`gave up waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
     last = await read();
   }
   return last;
@@ -187,4 +262,61 @@ describe.runIf(isRoot)("a real Slurm 22.05", () => {
     expect(after).toMatchObject({ total: 12, reserved: 0 });
     expect(await reconciler.reservation(OPTIONS.reservationName)).toBeUndefined();
   }, 120_000);
+
+  it("runs lmkeeper slurm prolog/epilog inside slurmctld: books, requeues on 409, frees at the end", async () => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first`);
+    const hookDir = mkdtempSync(join(tmpdir(), "lmk-hooks-"));
+    chmodSync(hookDir, 0o755); // slurmctld runs the hooks as SlurmUser
+    const fake = await new FakeLmApi({ "lmktest.solver": 5 }).start();
+    try {
+      const configFile = join(hookDir, "agent.yaml");
+      writeFileSync(
+        configFile,
+        `api:\n  url: ${fake.url}\nslurm:\n  tracked_types: [flexlm]\n  hook_timeout_seconds: 10\n`,
+      );
+      chmodSync(configFile, 0o644);
+      await installHooks(hookDir, configFile);
+
+      const booked = await submit(3);
+      await waitFor(
+        `job ${booked} running`,
+        () => job(booked),
+        (found) => found?.state === "RUNNING",
+        60_000,
+      );
+      expect(fake.jobs.get(booked)).toEqual({
+        slurm_job_id: booked,
+        username: "root",
+        lead_host: hostname().split(".")[0],
+        bookings: [{ product_name: "lmktest", feature_name: "solver", quantity: 3 }],
+      });
+
+      // Slurm has 12 seats free, but the API has only 2 of its 5 left: the prolog refuses
+      const refused = await submit(3);
+      await waitFor(
+        `job ${refused} refused by the API`,
+        async () => fake.refused,
+        (ids) => ids.includes(refused),
+        60_000,
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}\nhook log:\n${readFileSync(join(hookDir, "hooks.log"), "utf8")}`,
+        );
+      });
+      const requeued = await job(refused);
+      expect(requeued?.state).not.toBe("RUNNING");
+      expect(fake.jobs.has(refused)).toBe(false);
+
+      await runCommand(["scancel", booked, refused], 20_000);
+      await waitFor(
+        `job ${booked} deleted by the epilog`,
+        async () => fake.jobs.has(booked),
+        (present) => !present,
+        60_000,
+      );
+    } finally {
+      await fake.stop();
+      rmSync(hookDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
