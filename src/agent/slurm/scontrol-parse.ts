@@ -202,3 +202,15 @@ export function parseSlurmVersion(output: string): SlurmVersion {
 export function supportsLastConsumed(version: SlurmVersion): boolean {
   return version.major > 23 || (version.major === 23 && version.minor >= 2);
 }
+
+/** Reads one `Key = value` line of `scontrol show config`; undefined when absent or (null). */
+export function parseConfigValue(output: string, key: string): string | undefined {
+  for (const line of splitLines(output)) {
+    const match = /^(\S+)\s*=\s*(.*)$/.exec(line.trim());
+    if (match && match[1]!.toLowerCase() === key.toLowerCase()) {
+      const value = match[2]!.trim();
+      return value === "" || value === "(null)" ? undefined : value;
+    }
+  }
+  return undefined;
+}

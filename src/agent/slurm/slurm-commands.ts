@@ -77,6 +77,7 @@ export const DEFAULT_BINARIES: SlurmBinaries = {
 export const slurmArgv = {
   version: (bin: SlurmBinaries) => [bin.scontrol, "--version"],
   showLicenses: (bin: SlurmBinaries) => [bin.scontrol, "-o", "show", "lic"],
+  showConfig: (bin: SlurmBinaries) => [bin.scontrol, "show", "config"],
   showResources: (bin: SlurmBinaries) => [bin.sacctmgr, "-P", "show", "resource", "withclusters"],
   showReservation: (bin: SlurmBinaries, name: string) => [
     bin.scontrol,

@@ -1,7 +1,17 @@
 import { SlurmCommandError } from "./errors.js";
-import type { ReconcilePlan, SlurmAction, SlurmState } from "./reconcile-plan.js";
+import { ParseError } from "../../parsers/errors.js";
+import {
+  planReconcile,
+  type JobBooking,
+  type PlanOptions,
+  type ReconcilePlan,
+  type ServerFeature,
+  type SlurmAction,
+  type SlurmState,
+} from "./reconcile-plan.js";
 import { parseResources } from "./sacctmgr-parse.js";
 import {
+  parseConfigValue,
   parseLicenses,
   parseReservation,
   parseSlurmVersion,
@@ -52,6 +62,13 @@ export class SlurmReconciler {
 
   async version(): Promise<SlurmVersion> {
     return parseSlurmVersion(await this.stdout(slurmArgv.version(this.bin)));
+  }
+
+  /** This cluster's name in accounting (ClusterName in slurm.conf). */
+  async clusterName(): Promise<string> {
+    const name = parseConfigValue(await this.stdout(slurmArgv.showConfig(this.bin)), "ClusterName");
+    if (name === undefined) throw new ParseError("scontrol show config has no ClusterName");
+    return name;
   }
 
   async reservation(name: string): Promise<SlurmReservation | undefined> {
@@ -159,4 +176,26 @@ function withoutMissing(
   if (licenses.length === action.licenses.length) return action;
   if (licenses.length === 0) return undefined;
   return { ...action, licenses };
+}
+
+export interface SlurmReconcileResult {
+  plan: ReconcilePlan;
+  report: ExecutionReport;
+}
+
+/**
+ * One Slurm step of an agent cycle: read Slurm, plan against the license servers' usage and
+ * the API's bookings, apply. `options.cluster` falls back to Slurm's own ClusterName.
+ */
+export async function reconcileSlurm(
+  reconciler: SlurmReconciler,
+  features: readonly ServerFeature[],
+  bookings: readonly JobBooking[],
+  options: Omit<PlanOptions, "cluster"> & { cluster?: string },
+): Promise<SlurmReconcileResult> {
+  const cluster = options.cluster ?? (await reconciler.clusterName());
+  const state = await reconciler.readState(options.reservationName);
+  const plan = planReconcile(features, bookings, state, { ...options, cluster });
+  const report = await reconciler.execute(plan);
+  return { plan, report };
 }

@@ -28,6 +28,7 @@ describe("expandHostlist", () => {
   it("keeps a single host and unpadded numbers", () => {
     expect(expandHostlist("login1")).toEqual(["login1"]);
     expect(expandHostlist("c[9-11]")).toEqual(["c9", "c10", "c11"]);
+    expect(expandHostlist("n[1-2]-ib")).toEqual(["n1-ib", "n2-ib"]);
   });
 
   it("rejects broken expressions with a typed error", () => {

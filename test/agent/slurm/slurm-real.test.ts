@@ -19,7 +19,7 @@ import {
 } from "../../../src/agent/slurm/reconcile-plan.js";
 import { parseLicenses } from "../../../src/agent/slurm/scontrol-parse.js";
 import { runCommand } from "../../../src/agent/slurm/slurm-commands.js";
-import { SlurmReconciler } from "../../../src/agent/slurm/slurm-reconciler.js";
+import { reconcileSlurm, SlurmReconciler } from "../../../src/agent/slurm/slurm-reconciler.js";
 import { parseJobs, SQUEUE_FORMAT, type SlurmJob } from "../../../src/agent/slurm/squeue-parse.js";
 import { FakeLmApi } from "./fake-lm-api.js";
 
@@ -167,9 +167,13 @@ describe.runIf(isRoot)("a real Slurm 22.05", () => {
   }
 
   async function cycle(used: number) {
-    const state = await reconciler.readState(OPTIONS.reservationName);
-    const plan = planReconcile([feature(used)], [], state, OPTIONS);
-    const report = await reconciler.execute(plan);
+    // the cluster name comes from Slurm itself here
+    const withoutCluster = {
+      reservationName: OPTIONS.reservationName,
+      reservationUser: OPTIONS.reservationUser,
+      reservationMinutes: OPTIONS.reservationMinutes,
+    };
+    const { plan, report } = await reconcileSlurm(reconciler, [feature(used)], [], withoutCluster);
     expect(report.failed.map((failure) => failure.error.message)).toEqual([]);
     return plan;
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SlurmCommandError } from "../../../src/agent/slurm/errors.js";
 import type { ReconcilePlan } from "../../../src/agent/slurm/reconcile-plan.js";
 import type { CommandRunner } from "../../../src/agent/slurm/slurm-commands.js";
-import { SlurmReconciler } from "../../../src/agent/slurm/slurm-reconciler.js";
+import { reconcileSlurm, SlurmReconciler } from "../../../src/agent/slurm/slurm-reconciler.js";
 
 /** A runner that answers from a table of argv → output and records every call. */
 function recordingRunner(
@@ -152,6 +152,64 @@ describe("SlurmReconciler.execute", () => {
     expect(report.failed[0]?.error.message).toMatch(/Need a valid cluster name/);
     expect(calls[2]).toBe(
       "scontrol update reservationname=lmkeeper endtime=now+30minutes licenses=c.d@flexlm:1",
+    );
+  });
+});
+
+describe("reconcileSlurm", () => {
+  const answers = {
+    "scontrol show config":
+      "Configuration data as of 2026-11-23T11:00:00\nClusterName             = lictest\nEpilogSlurmctld         = (null)\n",
+    "scontrol --version": "slurm-wlm 22.05.8\n",
+    "sacctmgr -P show resource withclusters":
+      "Name|Server|Type|Count|% Allocated|ServerType|Cluster|% Allowed\n",
+    "scontrol -o show lic": "No licenses configured in Slurm.\n",
+    squeue: "",
+    "scontrol -o show reservation": fail("Reservation lmkeeper not found"),
+  };
+  const feature = {
+    productName: "Abaqus",
+    featureName: "Standard",
+    type: "flexlm",
+    total: 10,
+    used: 4,
+    uses: [],
+  };
+
+  it("reads Slurm, takes the cluster name from it, plans and applies", async () => {
+    const { run, calls } = recordingRunner(answers);
+    const { plan, report } = await reconcileSlurm(new SlurmReconciler({ run }), [feature], [], {
+      reservationName: "lmkeeper",
+      reservationUser: "root",
+      reservationMinutes: 30,
+    });
+    expect(plan.actions.map((action) => action.kind)).toEqual([
+      "add-resource",
+      "create-reservation",
+    ]);
+    expect(report.failed).toEqual([]);
+    expect(calls.slice(-2)).toEqual([
+      "sacctmgr -i add resource name=abaqus.standard server=flexlm type=license servertype=flexlm count=10 cluster=lictest percentallowed=100",
+      "scontrol create reservation reservationname=lmkeeper user=root starttime=now duration=30 flags=license_only licenses=abaqus.standard@flexlm:4",
+    ]);
+  });
+
+  it("uses a configured cluster name without asking Slurm, and fails when Slurm has none", async () => {
+    const { run, calls } = recordingRunner(answers);
+    await reconcileSlurm(new SlurmReconciler({ run }), [feature], [], {
+      cluster: "other",
+      reservationName: "lmkeeper",
+      reservationUser: "root",
+      reservationMinutes: 30,
+    });
+    expect(calls).not.toContain("scontrol show config");
+    expect(calls.some((call) => call.includes("cluster=other"))).toBe(true);
+    const noName = recordingRunner({
+      ...answers,
+      "scontrol show config": "ClusterName = (null)\n",
+    });
+    await expect(new SlurmReconciler({ run: noName.run }).clusterName()).rejects.toThrow(
+      /no ClusterName/,
     );
   });
 });
