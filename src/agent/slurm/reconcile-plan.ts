@@ -107,7 +107,10 @@ export interface FeatureDecision {
   usedOnServer: number;
   usedBySlurmJobs: number;
   bookedNotYetInUse: number;
-  /** seats Slurm must not promise: clamp(usedOnServer − usedBySlurmJobs + bookedNotYetInUse, 0, total) */
+  /**
+   * seats Slurm must not promise: usedOnServer − usedBySlurmJobs + bookedNotYetInUse, clamped
+   * to [0, total] (to this cluster's share of total when its PercentAllowed is below 100)
+   */
   blocked: number;
 }
 
@@ -152,7 +155,11 @@ export function planReconcile(
         booking.featureName.toLowerCase() === feature.featureName.toLowerCase(),
     );
     const bookedNotYetInUse = bookedButNotCheckedOut(featureBookings, feature.uses);
-    const blocked = clamp(feature.used - usedBySlurmJobs + bookedNotYetInUse, 0, feature.total);
+    // Slurm rejects a reservation asking for more than this cluster's share of the count
+    const slurmTotal = Math.floor(
+      (feature.total * clusterShare(name, server, slurm.resources, options.cluster)) / 100,
+    );
+    const blocked = clamp(feature.used - usedBySlurmJobs + bookedNotYetInUse, 0, slurmTotal);
     decisions.push({
       license,
       total: feature.total,
@@ -163,7 +170,12 @@ export function planReconcile(
     });
 
     if (mode === "lastconsumed") {
-      const lastConsumed = Math.min(feature.total, usedBySlurmJobs + blocked);
+      // Slurm takes LastDeficit = LastConsumed − Used − (Count − this cluster's Total) off
+      // Free, so this makes the deficit exactly `blocked`
+      const lastConsumed = Math.min(
+        feature.total,
+        usedBySlurmJobs + blocked + (feature.total - slurmTotal),
+      );
       const current = slurm.resources.find(
         (resource) => resource.name === name && resource.server === server,
       )?.lastConsumed;
@@ -187,6 +199,22 @@ function uniqueFeatures(features: readonly ServerFeature[]): ServerFeature[] {
     if (!seen.has(key)) seen.set(key, feature);
   }
   return [...seen.values()];
+}
+
+/** This cluster's PercentAllowed for a resource; 100 when it is being added. */
+function clusterShare(
+  name: string,
+  server: string,
+  resources: readonly SlurmResource[],
+  cluster: string,
+): number {
+  const row = resources.find(
+    (resource) =>
+      resource.name === name &&
+      resource.server === server &&
+      resource.cluster?.toLowerCase() === cluster.toLowerCase(),
+  );
+  return Math.min(100, row?.allowed ?? 100);
 }
 
 function resourceActions(

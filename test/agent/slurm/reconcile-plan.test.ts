@@ -266,6 +266,24 @@ describe("planReconcile: blocking with a reservation (Slurm 22.05)", () => {
     expect(over.features[0]?.blocked).toBe(10);
   });
 
+  it("never reserves more than this cluster's share when PercentAllowed is below 100", () => {
+    const shared = state({
+      resources: [resource("abaqus.standard", 10, { allowed: 50 })],
+      licenses: [license("abaqus.standard@flexlm", 5, 0)],
+    });
+    const plan = planReconcile([feature(10, 8)], [], shared, OPTIONS);
+    expect(plan.features[0]?.blocked).toBe(5);
+    expect(plan.actions).toEqual([
+      {
+        kind: "create-reservation",
+        reservation: "lmkeeper",
+        user: "root",
+        minutes: 30,
+        licenses: [{ name: "abaqus.standard@flexlm", count: 5 }],
+      },
+    ]);
+  });
+
   it("updates an existing reservation every cycle and deletes it when nothing is blocked", () => {
     const withReservation = {
       ...existing,
@@ -369,6 +387,27 @@ describe("planReconcile: lastconsumed (Slurm 23.02+)", () => {
     });
     expect(planReconcile([feature(10, 4)], [], slurm, OPTIONS).actions).toEqual([
       { kind: "delete-reservation", reservation: "lmkeeper" },
+    ]);
+  });
+
+  it("counts the other clusters' share into lastconsumed when PercentAllowed is below 100", () => {
+    const slurm = state({
+      version: V23,
+      resources: [resource("abaqus.standard", 10, { allowed: 80, lastConsumed: 0 })],
+      licenses: [license("abaqus.standard@flexlm", 8, 1)],
+      jobs: [job("1")],
+    });
+    // 4 used on the server, 1 of them by the Slurm job: 3 blocked; deficit 6 − 1 − (10 − 8) = 3
+    const plan = planReconcile([feature(10, 4)], [], slurm, OPTIONS);
+    expect(plan.features[0]?.blocked).toBe(3);
+    expect(plan.actions).toEqual([
+      {
+        kind: "set-lastconsumed",
+        license: "abaqus.standard@flexlm",
+        name: "abaqus.standard",
+        server: "flexlm",
+        lastConsumed: 6,
+      },
     ]);
   });
 
