@@ -1,10 +1,11 @@
 import type { Command } from "commander";
+import { registerAgentCommand } from "./agent.js";
 import { registerApiCommand } from "./api.js";
 import { registerCheckinCommand } from "./checkin.js";
 import { registerCheckoutCommand } from "./checkout.js";
-import { registerAgentCommand } from "./agent.js";
 import { registerParseCommand } from "./parse.js";
 import { registerServerCommand } from "./server.js";
+import { registerSlurmCommand } from "./slurm.js";
 
 /**
  * Each subcommand registers itself here, one per line. Registration stays cheap: heavy
@@ -18,4 +19,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerCheckinCommand,
   registerApiCommand,
   registerAgentCommand,
+  registerSlurmCommand,
 ];
