@@ -61,17 +61,16 @@ describe("flexlm parser properties", () => {
     let lines = text.split("\n");
     for (const e of edits) {
       const i = lines.length === 0 ? 0 : e.at % lines.length;
-      if (e.op === "delete") lines.splice(i, 1);
-      else if (e.op === "duplicate") lines.splice(i, 0, lines[i] ?? "");
-      else if (e.op === "truncate") {
-        const line = lines[i] ?? "";
-        lines[i] = line.slice(0, line.length === 0 ? 0 : e.keep % line.length);
-      } else {
+      if (e.op === "flip") {
         const joined = lines.join("\n");
         const at = joined.length === 0 ? 0 : e.at % joined.length;
-        lines = `${joined.slice(0, at)}${String.fromCharCode(e.byte)}${joined.slice(at + 1)}`.split(
-          "\n",
-        );
+        const flipped = `${joined.slice(0, at)}${String.fromCharCode(e.byte)}${joined.slice(at + 1)}`;
+        lines = flipped.split("\n");
+      } else if (e.op === "delete") lines.splice(i, 1);
+      else if (e.op === "duplicate") lines.splice(i, 0, lines[i] ?? "");
+      else {
+        const line = lines[i] ?? "";
+        lines[i] = line.slice(0, line.length === 0 ? 0 : e.keep % line.length);
       }
     }
     return lines.join("\n");
