@@ -1,13 +1,12 @@
 import { ParseError, ServerError } from "./errors.js";
 import { normaliseFlexlmExpiry } from "./flexlm-expiry.js";
 import {
-  hasCheckoutAnchor,
+  checkoutAnchor,
   hasQueuedAnchor,
-  parseCheckoutLine,
+  parseCheckoutAt,
   parseQueuedLine,
   parseReservationLine,
 } from "./flexlm-lines.js";
-import { splitLines } from "./text.js";
 import type {
   CommandOptions,
   FeatureUsage,
@@ -181,13 +180,11 @@ function earlierExpiry(a: string | undefined, b: string): string {
 
 /** Reads `lmutil lmstat -a` / `-f FEATURE` output. */
 export function parseLmstat(output: string): ParsedReport {
-  const lines = splitLines(output);
   const report = new ReportBuilder();
   const downLines: { lineNumber: number; text: string }[] = [];
   let serverLines = 0;
   let blocksSeen = 0;
-  let anyText = false;
-  let firstTextLine = 0;
+  let firstText: { lineNumber: number; text: string } | undefined;
   let vendors: string[] = [];
   let inVendorSection = false;
   let block: FeatureBlock | undefined;
@@ -197,20 +194,22 @@ export function parseLmstat(output: string): ParsedReport {
     block = undefined;
   };
 
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] as string;
-    const lineNumber = index + 1;
-    const trimmed = line.trim();
-    if (trimmed === "") continue;
-    if (!anyText) {
-      anyText = true;
-      firstTextLine = lineNumber;
-    }
+  // Lines are cut here rather than with splitLines: one pass, no array of every line.
+  let position = 0;
+  let lineNumber = 0;
+  while (position < output.length) {
+    let newline = output.indexOf("\n", position);
+    if (newline < 0) newline = output.length;
+    const end = newline > position && output.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+    const line = output.slice(position, end);
+    position = newline + 1;
+    lineNumber++;
 
     if (block) {
-      // The bulk of a large output: checkout lines, tried first.
-      if (hasCheckoutAnchor(trimmed)) {
-        const use = parseCheckoutLine(trimmed);
+      // The bulk of a large output: checkout lines, read straight from the raw line.
+      const anchor = checkoutAnchor(line);
+      if (anchor >= 0) {
+        const use = parseCheckoutAt(line, anchor);
         if (use) {
           block.uses.push(use);
           block.useSum += use.count;
@@ -221,6 +220,12 @@ export function parseLmstat(output: string): ParsedReport {
         }
         continue;
       }
+    }
+    const trimmed = line.trim();
+    if (trimmed === "") continue;
+    firstText ??= { lineNumber, text: line };
+
+    if (block) {
       const first = trimmed.charCodeAt(0);
       if (first >= 48 && first <= 57 && trimmed.includes(" RESERVATION")) {
         const reservation = parseReservationLine(trimmed);
@@ -304,17 +309,13 @@ export function parseLmstat(output: string): ParsedReport {
   }
   closeBlock();
 
-  if (!anyText) throw new ParseError("empty lmstat output");
+  if (!firstText) throw new ParseError("empty lmstat output");
   if (blocksSeen === 0) {
     const down = downLines[0];
     if (down)
       throw new ServerError("the license server is not available", down.lineNumber, down.text);
     if (serverLines === 0) {
-      throw new ParseError(
-        "no FlexLM status in the output",
-        firstTextLine,
-        lines[firstTextLine - 1] ?? "",
-      );
+      throw new ParseError("no FlexLM status in the output", firstText.lineNumber, firstText.text);
     }
     report.warnings.push("the server reports no feature usage");
   }
