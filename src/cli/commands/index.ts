@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerParseCommand } from "./parse.js";
+import { registerStatusCommands } from "./status.js";
 
 /**
  * Each subcommand registers itself here, one per line. Registration stays cheap: heavy
@@ -8,4 +9,5 @@ import { registerParseCommand } from "./parse.js";
  */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerParseCommand,
+  registerStatusCommands,
 ];

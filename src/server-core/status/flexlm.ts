@@ -96,13 +96,19 @@ function renderFeature(feature: StatusFeature, where: string, out: string[]): vo
   }
 }
 
+/** lmutil's first two lines, each ending in a newline. */
+export function lmstatBanner(now: Date): string {
+  return (
+    `lmutil - Copyright (c) 1989-${now.getUTCFullYear()} Flexera. All Rights Reserved.\n` +
+    `Flexible License Manager status on ${bannerDate(now)}\n`
+  );
+}
+
 export function renderLmstat(snapshot: StatusSnapshot, opts: LmstatRenderOptions = {}): string {
   const now = opts.now ?? new Date(snapshot.generatedAt);
   const { server } = snapshot;
   const out: string[] = [
-    `lmutil - Copyright (c) 1989-${now.getUTCFullYear()} Flexera. All Rights Reserved.`,
-    `Flexible License Manager status on ${bannerDate(now)}`,
-    "",
+    lmstatBanner(now),
     `License server status: ${opts.licenseSpec ?? `${server.port}@${server.host}`}`,
     `    License file(s) on ${server.host}: ${server.licenseFiles.join(":")}:`,
     "",
