@@ -19,46 +19,69 @@ export function hasQueuedAnchor(trimmed: string): boolean {
   return trimmed.lastIndexOf(QUEUED_ANCHOR) >= 0;
 }
 
-/** Where a checkout line's `), start ` anchor is, or -1. */
-export function checkoutAnchor(line: string): number {
-  return line.lastIndexOf(START_ANCHOR);
+/**
+ * Where the last `), start ` of `text[lineStart, lineEnd)` is, or -1. Scans back from the
+ * line's end, never past its start, so it costs about the length of a checkout's short tail.
+ */
+export function lastCheckoutAnchor(text: string, lineStart: number, lineEnd: number): number {
+  for (let i = lineEnd - START_ANCHOR.length; i >= lineStart; i--) {
+    if (text.charCodeAt(i) === 41 /* ) */ && text.startsWith(START_ANCHOR, i)) return i;
+  }
+  return -1;
 }
 
 /**
  * Finds where the `(vVER)` group opens, given the index of the `)` that closes the
  * `(server/port handle)` group. Returns -1 unless the line has that exact right-hand shape.
  */
-function versionGroupStart(line: string, handleClose: number): number {
-  const handleOpen = line.lastIndexOf(" (", handleClose);
-  if (handleOpen < 1 || line.charCodeAt(handleOpen - 1) !== 41 /* ) */) return -1;
-  const slash = line.indexOf("/", handleOpen);
-  if (slash < 0 || slash > handleClose) return -1;
-  return line.lastIndexOf("(v", handleOpen - 1);
-}
-
 const isBlank = (code: number): boolean => code === 32 || code === 9;
 
+function versionGroupStart(text: string, lineStart: number, handleClose: number): number {
+  // Hand-rolled backward scans: String.prototype.lastIndexOf is slow on a large text.
+  let handleOpen = handleClose - 1;
+  while (handleOpen > lineStart && text.charCodeAt(handleOpen) !== 40 /* ( */) handleOpen--;
+  if (handleOpen - 2 < lineStart || text.charCodeAt(handleOpen - 1) !== 32) return -1;
+  if (text.charCodeAt(handleOpen - 2) !== 41 /* ) */) return -1;
+  let slash = false;
+  for (let i = handleOpen + 1; i < handleClose && !slash; i++) slash = text.charCodeAt(i) === 47;
+  if (!slash) return -1;
+  for (let i = handleOpen - 3; i >= lineStart; i--) {
+    if (text.charCodeAt(i) === 40 /* ( */ && text.charCodeAt(i + 1) === 118 /* v */) return i;
+  }
+  return -1;
+}
+
 /**
- * A checkout (`… , start …`) line, given where its `), start ` anchor is; undefined when it
- * does not have that shape. Works on the raw line (indent and trailing blanks included) so the
- * hot path allocates little more than the two names.
+ * The checkout on the line `text[lineStart, lineEnd)` whose `), start ` anchor is at `anchor`;
+ * undefined when the line does not have that shape. Works in place (indent and trailing blanks
+ * included) so the hot path allocates nothing but the result.
  */
-export function parseCheckoutAt(line: string, anchor: number): CheckoutLine | undefined {
-  const versionOpen = versionGroupStart(line, anchor);
-  if (versionOpen < 1) return undefined;
-  const count = readStartTail(line, anchor + START_ANCHOR.length);
+export function parseCheckoutIn(
+  text: string,
+  lineStart: number,
+  lineEnd: number,
+  anchor: number,
+): CheckoutLine | undefined {
+  const versionOpen = versionGroupStart(text, lineStart, anchor);
+  if (versionOpen <= lineStart) return undefined;
+  const count = readStartTail(text, anchor + START_ANCHOR.length, lineEnd);
   if (count < 0) return undefined;
-  let from = 0;
-  while (from < versionOpen && isBlank(line.charCodeAt(from))) from++;
+  let from = lineStart;
+  while (from < versionOpen && isBlank(text.charCodeAt(from))) from++;
   let to = versionOpen;
-  while (to > from && isBlank(line.charCodeAt(to - 1))) to--;
-  const hostIndex = findHost(line, from, to);
+  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  const hostIndex = findHost(text, from, to);
   if (hostIndex < 0) return undefined;
   return {
-    username: line.slice(tokenStarts[0] as number, tokenEnds[hostIndex - 1] as number),
-    host: line.slice(tokenStarts[hostIndex] as number, tokenEnds[hostIndex] as number),
+    username: text.slice(tokenStarts[0] as number, tokenEnds[hostIndex - 1] as number),
+    host: text.slice(tokenStarts[hostIndex] as number, tokenEnds[hostIndex] as number),
     count,
   };
+}
+
+/** A checkout line given its anchor (see parseCheckoutIn). */
+export function parseCheckoutAt(line: string, anchor: number): CheckoutLine | undefined {
+  return parseCheckoutIn(line, 0, line.length, anchor);
 }
 
 /** Reads `digits` at `at`: the value, with the index after it in `digitsEnd`; -1 if none. */
@@ -81,10 +104,9 @@ function readDigits(line: string, at: number, maxDigits: number): number {
  * (trailing blanks allowed): the seat count (1 when absent), or -1 when the tail is not that.
  * Hand-written because it runs once per checkout and a regex match allocates.
  */
-function readStartTail(line: string, at: number): number {
-  const end = line.length;
+function readStartTail(line: string, at: number, end: number): number {
   let i = line.indexOf(" ", at);
-  if (i <= at) return -1;
+  if (i <= at || i >= end) return -1;
   if (readDigits(line, i + 1, 2) < 0 || line.charCodeAt(digitsEnd) !== 47 /* / */) return -1;
   if (readDigits(line, digitsEnd + 1, 2) < 0 || line.charCodeAt(digitsEnd) !== 32) return -1;
   if (readDigits(line, digitsEnd + 1, 2) < 0 || line.charCodeAt(digitsEnd) !== 58 /* : */)
@@ -129,7 +151,7 @@ export function parseCheckoutLine(line: string): CheckoutLine | undefined {
 export function parseQueuedLine(trimmed: string): number | undefined {
   const anchor = trimmed.lastIndexOf(QUEUED_ANCHOR);
   if (anchor < 0) return undefined;
-  if (versionGroupStart(trimmed, anchor) < 1) return undefined;
+  if (versionGroupStart(trimmed, 0, anchor) < 1) return undefined;
   const tail = QUEUED_TAIL.exec(trimmed.slice(anchor + QUEUED_ANCHOR.length));
   return tail ? Number(tail[1]) : undefined;
 }
@@ -150,6 +172,13 @@ export function parseReservationLine(trimmed: string): ReservationLine | undefin
 // Token bounds of the holder being split, reused across lines to spare the allocations.
 const tokenStarts: number[] = [];
 const tokenEnds: number[] = [];
+
+function samePrefix(text: string, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    if (text.charCodeAt(a + i) !== text.charCodeAt(b + i)) return false;
+  }
+  return true;
+}
 
 function isHostnameToken(line: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -188,7 +217,7 @@ function findHost(line: string, from: number, to: number): number {
     if (
       isHostnameToken(line, start, end) &&
       (tokenEnds[k + 1] as number) - next >= end - start &&
-      line.startsWith(line.slice(start, end), next)
+      samePrefix(line, start, next, end - start)
     ) {
       return k;
     }

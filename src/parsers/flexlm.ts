@@ -1,9 +1,9 @@
 import { ParseError, ServerError } from "./errors.js";
 import { normaliseFlexlmExpiry } from "./flexlm-expiry.js";
 import {
-  checkoutAnchor,
   hasQueuedAnchor,
-  parseCheckoutAt,
+  lastCheckoutAnchor,
+  parseCheckoutIn,
   parseQueuedLine,
   parseReservationLine,
 } from "./flexlm-lines.js";
@@ -189,38 +189,39 @@ export function parseLmstat(output: string): ParsedReport {
   let inVendorSection = false;
   let block: FeatureBlock | undefined;
 
-  const closeBlock = (): void => {
-    if (block) report.add(block, vendors.length === 1 ? vendors[0] : undefined);
-    block = undefined;
-  };
-
-  // Lines are cut here rather than with splitLines: one pass, no array of every line.
+  // Lines are cut here rather than with splitLines, and checkout lines are read in place:
+  // one pass, no array of every line.
   let position = 0;
   let lineNumber = 0;
   while (position < output.length) {
     let newline = output.indexOf("\n", position);
     if (newline < 0) newline = output.length;
     const end = newline > position && output.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-    const line = output.slice(position, end);
+    const lineStart = position;
     position = newline + 1;
     lineNumber++;
+    if (end === lineStart) continue;
 
     if (block) {
-      // The bulk of a large output: checkout lines, read straight from the raw line.
-      const anchor = checkoutAnchor(line);
+      const anchor = lastCheckoutAnchor(output, lineStart, end);
       if (anchor >= 0) {
-        const use = parseCheckoutAt(line, anchor);
+        const use = parseCheckoutIn(output, lineStart, end, anchor);
         if (use) {
           block.uses.push(use);
           block.useSum += use.count;
         } else {
           report.warnings.push(
-            describe(lineNumber, `checkout line in "${block.feature}" not understood`, line),
+            describe(
+              lineNumber,
+              `checkout line in "${block.feature}" not understood`,
+              output.slice(lineStart, end),
+            ),
           );
         }
         continue;
       }
     }
+    const line = output.slice(lineStart, end);
     const trimmed = line.trim();
     if (trimmed === "") continue;
     firstText ??= { lineNumber, text: line };
@@ -267,7 +268,7 @@ export function parseLmstat(output: string): ParsedReport {
     }
 
     if (trimmed.startsWith(USERS_OF)) {
-      closeBlock();
+      if (block) report.add(block, soleVendor(vendors));
       blocksSeen++;
       inVendorSection = false;
       block = openBlock(trimmed, lineNumber, line);
@@ -277,7 +278,8 @@ export function parseLmstat(output: string): ParsedReport {
       continue;
     }
     if (trimmed.startsWith("License server status:")) {
-      closeBlock();
+      if (block) report.add(block, soleVendor(vendors));
+      block = undefined;
       serverLines++;
       vendors = [];
       inVendorSection = false;
@@ -307,7 +309,7 @@ export function parseLmstat(output: string): ParsedReport {
     if (isPreamble(trimmed)) continue;
     report.warnings.push(describe(lineNumber, "line not understood", line));
   }
-  closeBlock();
+  if (block) report.add(block, soleVendor(vendors));
 
   if (!firstText) throw new ParseError("empty lmstat output");
   if (blocksSeen === 0) {
@@ -325,6 +327,11 @@ export function parseLmstat(output: string): ParsedReport {
   return { type: "flexlm", features: report.features(), warnings: report.warnings };
 }
 
+/** A feature block without a pool header belongs to the server's only vendor daemon, if so. */
+function soleVendor(vendors: string[]): string | undefined {
+  return vendors.length === 1 ? vendors[0] : undefined;
+}
+
 function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBlock | undefined {
   const colon = trimmed.indexOf(": ", USERS_OF.length);
   if (colon < 0) return undefined;
@@ -335,6 +342,10 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
     lineNumber,
     lineText: line,
     counts: readHeaderCounts(inner.slice(1, -1)),
+    // every field set up front, so all blocks share one shape
+    vendor: undefined,
+    version: undefined,
+    expires: undefined,
     reserved: 0,
     queued: 0,
     useSum: 0,

@@ -113,13 +113,12 @@ export function generateSnapshot(opts: UsageGeneratorOptions): StatusSnapshot {
     const user = random() < 0.3 ? `${pick(GIVEN)} ${pick(FAMILY)}` : pick(GIVEN);
     const node = `node${String(int(1, 4000)).padStart(4, "0")}`;
     const host = opts.longNames ? `${node}.compute.hpc.university-example.org` : node;
-    const display = pick([
-      host,
-      `${host}:0`,
-      `${host}:0.0 (remote desktop)`,
-      "/dev/tty",
-      `/dev/pts/${int(0, 40)}`,
-    ]);
+    // large sites: mostly X displays named after long host names
+    const display = pick(
+      opts.longNames
+        ? [host, `${host}:0.0`, `${host}:0.0 (remote desktop)`, `/dev/pts/${int(0, 40)}`]
+        : [host, `${host}:0`, `${host}:0.0 (remote desktop)`, "/dev/tty", `/dev/pts/${int(0, 40)}`],
+    );
     const lease: StatusLease = {
       user,
       host,
@@ -129,7 +128,7 @@ export function generateSnapshot(opts: UsageGeneratorOptions): StatusSnapshot {
       startedAt: new Date(baseTime - int(0, 7 * 24 * 60) * 60_000).toISOString(),
       count: random() < 0.6 ? 1 : int(2, 64),
     };
-    if (random() < 0.3) lease.pid = int(100, 4_000_000);
+    if (random() < (opts.longNames ? 0.6 : 0.3)) lease.pid = int(100, 4_000_000);
     return lease;
   }
 

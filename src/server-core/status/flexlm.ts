@@ -115,7 +115,8 @@ export function renderLmstat(snapshot: StatusSnapshot, opts: LmstatRenderOptions
   ];
   if (!server.up) {
     out.push(`${server.host}: ${SERVER_DOWN}`, "");
-    return `${out.join("\n")}\n`;
+    out.push("");
+    return out.join("\n");
   }
   const master = server.role === "backup" && !server.inFailover ? "" : "(MASTER) ";
   out.push(`${server.host}: license server UP ${master}v${server.version}`, "");
@@ -129,7 +130,8 @@ export function renderLmstat(snapshot: StatusSnapshot, opts: LmstatRenderOptions
   }
   if (vendorsUp.size === 0) {
     out.push("");
-    return `${out.join("\n")}\n`;
+    out.push("");
+    return out.join("\n");
   }
   out.push("Feature usage info:", "");
   const wanted = opts.features?.map((name) => name.toLowerCase());
@@ -139,5 +141,6 @@ export function renderLmstat(snapshot: StatusSnapshot, opts: LmstatRenderOptions
     if (wanted && !wanted.includes(feature.name.toLowerCase())) continue;
     renderFeature(feature, where, out);
   }
-  return `${out.join("\n")}\n`;
+  out.push("");
+  return out.join("\n");
 }
