@@ -19,16 +19,8 @@ export function hasQueuedAnchor(trimmed: string): boolean {
   return trimmed.lastIndexOf(QUEUED_ANCHOR) >= 0;
 }
 
-/**
- * Where the last `), start ` of `text[lineStart, lineEnd)` is, or -1. Scans back from the
- * line's end, never past its start, so it costs about the length of a checkout's short tail.
- */
-export function lastCheckoutAnchor(text: string, lineStart: number, lineEnd: number): number {
-  for (let i = lineEnd - START_ANCHOR.length; i >= lineStart; i--) {
-    if (text.charCodeAt(i) === 41 /* ) */ && text.startsWith(START_ANCHOR, i)) return i;
-  }
-  return -1;
-}
+/** What every checkout line has right after its `(server/port handle` group. */
+export const CHECKOUT_ANCHOR = START_ANCHOR;
 
 /**
  * Finds where the `(vVER)` group opens, given the index of the `)` that closes the

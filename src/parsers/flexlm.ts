@@ -1,8 +1,8 @@
 import { ParseError, ServerError } from "./errors.js";
 import { normaliseFlexlmExpiry } from "./flexlm-expiry.js";
 import {
+  CHECKOUT_ANCHOR,
   hasQueuedAnchor,
-  lastCheckoutAnchor,
   parseCheckoutIn,
   parseQueuedLine,
   parseReservationLine,
@@ -68,6 +68,7 @@ function readHeaderCounts(inner: string): HeaderCounts {
 
 /** Compares dotted versions numerically where both parts are numbers. */
 export function compareFlexlmVersions(a: string, b: string): number {
+  if (a === b) return 0;
   const left = a.split(".");
   const right = b.split(".");
   for (let i = 0; i < Math.max(left.length, right.length); i++) {
@@ -81,10 +82,12 @@ export function compareFlexlmVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Accumulates the report: blocks keyed by feature (case-insensitive) and vendor. */
+/** Accumulates the report: one FeatureUsage per feature name and vendor. */
 class ReportBuilder {
   readonly warnings: string[] = [];
-  private readonly byKey = new Map<string, FeatureUsage>();
+  /** by feature name as printed (one tool run prints a name one way); one entry per vendor */
+  private readonly byName = new Map<string, FeatureUsage[]>();
+  private readonly ordered: FeatureUsage[] = [];
 
   add(block: FeatureBlock, inferredVendor: string | undefined): void {
     const counts = block.counts;
@@ -144,10 +147,12 @@ class ReportBuilder {
 
   /** Same feature and vendor twice (several servers in a license path): sum, keep every use. */
   private merge(usage: FeatureUsage): void {
-    const key = `${usage.feature.toLowerCase()}\u0000${usage.vendor ?? ""}`;
-    const known = this.byKey.get(key);
+    const sameName = this.byName.get(usage.feature);
+    const known = sameName?.find((other) => other.vendor === usage.vendor);
     if (!known) {
-      this.byKey.set(key, usage);
+      if (sameName) sameName.push(usage);
+      else this.byName.set(usage.feature, [usage]);
+      this.ordered.push(usage);
       return;
     }
     known.unlimited = known.unlimited || usage.unlimited ? true : undefined;
@@ -156,7 +161,7 @@ class ReportBuilder {
     known.used += usage.used;
     known.reserved += usage.reserved;
     known.queued = (known.queued ?? 0) + (usage.queued ?? 0);
-    known.uses.push(...usage.uses);
+    for (const use of usage.uses) known.uses.push(use);
     if (
       usage.version !== undefined &&
       (known.version === undefined || compareFlexlmVersions(usage.version, known.version) > 0)
@@ -167,7 +172,7 @@ class ReportBuilder {
   }
 
   features(): FeatureUsage[] {
-    return [...this.byKey.values()];
+    return this.ordered;
   }
 }
 
@@ -190,9 +195,11 @@ export function parseLmstat(output: string): ParsedReport {
   let block: FeatureBlock | undefined;
 
   // Lines are cut here rather than with splitLines, and checkout lines are read in place:
-  // one pass, no array of every line.
+  // one pass, no array of every line. `nextAnchor` caches where the next `), start ` is, so
+  // finding checkout lines costs one forward search through the whole output.
   let position = 0;
   let lineNumber = 0;
+  let nextAnchor = -2;
   while (position < output.length) {
     let newline = output.indexOf("\n", position);
     if (newline < 0) newline = output.length;
@@ -202,9 +209,15 @@ export function parseLmstat(output: string): ParsedReport {
     lineNumber++;
     if (end === lineStart) continue;
 
-    if (block) {
-      const anchor = lastCheckoutAnchor(output, lineStart, end);
-      if (anchor >= 0) {
+    if (block && nextAnchor !== -1) {
+      if (nextAnchor < lineStart) nextAnchor = output.indexOf(CHECKOUT_ANCHOR, lineStart);
+      if (nextAnchor >= 0 && nextAnchor < end) {
+        let anchor = nextAnchor;
+        nextAnchor = output.indexOf(CHECKOUT_ANCHOR, anchor + 1);
+        while (nextAnchor >= 0 && nextAnchor < end) {
+          anchor = nextAnchor;
+          nextAnchor = output.indexOf(CHECKOUT_ANCHOR, anchor + 1);
+        }
         const use = parseCheckoutIn(output, lineStart, end, anchor);
         if (use) {
           block.uses.push(use);
@@ -353,6 +366,17 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
   };
 }
 
+// Real outputs repeat one expiry across runs of pools: remember the last one read.
+let lastExpiryText = "";
+let lastExpiry: string | undefined;
+function cachedExpiry(text: string): string | undefined {
+  if (text !== lastExpiryText) {
+    lastExpiry = normaliseFlexlmExpiry(text);
+    lastExpiryText = text;
+  }
+  return lastExpiry;
+}
+
 /** `"feature" vVER, vendor: V[, expiry: E]`: sets vendor, highest version, earliest expiry. */
 function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
   const match = POOL_HEADER.exec(trimmed);
@@ -363,7 +387,7 @@ function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
     block.version = version;
   const expiryText = EXPIRY_FIELD.exec(match[4] ?? "")?.[1];
   if (expiryText !== undefined) {
-    const expires = normaliseFlexlmExpiry(expiryText);
+    const expires = cachedExpiry(expiryText);
     if (expires === undefined) return false;
     block.expires = earlierExpiry(block.expires, expires);
   }
