@@ -346,8 +346,10 @@ function soleVendor(vendors: string[]): string | undefined {
 }
 
 function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBlock | undefined {
-  const colon = trimmed.indexOf(": ", USERS_OF.length);
-  if (colon < 0) return undefined;
+  // `Users of NAME:  (…)`; the name itself may hold a colon
+  let colon = trimmed.indexOf(":  (", USERS_OF.length);
+  if (colon < 0) colon = trimmed.indexOf(": (", USERS_OF.length);
+  if (colon <= USERS_OF.length) return undefined;
   const inner = trimmed.slice(colon + 1).trim();
   if (!inner.startsWith("(") || !inner.endsWith(")")) return undefined;
   return {
@@ -406,7 +408,7 @@ function isPoolDetail(trimmed: string): boolean {
 
 function isPreamble(trimmed: string): boolean {
   return (
-    /^(lmutil|lmstat|lmxendutil) - Copyright/.test(trimmed) ||
+    /^(lmutil|lmstat) - Copyright/.test(trimmed) ||
     trimmed.startsWith("Flexible License Manager status on") ||
     trimmed === "[Detecting lmgrd processes...]" ||
     trimmed === "Feature usage info:"

@@ -475,3 +475,23 @@ describe("flexlm command", () => {
     ).toEqual(["lmutil", "lmstat", "-c", "1711@lic1", "-a"]);
   });
 });
+
+describe("flexlm feature headers", () => {
+  it("keeps a colon inside a feature name and accepts one space before the counts", () => {
+    const report = flexlmParser.parse(
+      [
+        "License server status: 27000@lic1",
+        "Users of a:b:  (Total of 3 licenses issued;  Total of 1 license in use)",
+        "Users of plain: (Total of 2 licenses issued; Total of 0 licenses in use)",
+        "Users of :  (Total of 2 licenses issued;  Total of 0 licenses in use)",
+      ].join("\n"),
+    );
+    expect(report.features.map((f) => [f.feature, f.total, f.used])).toEqual([
+      ["a:b", 3, 1],
+      ["plain", 2, 0],
+    ]);
+    expect(report.warnings).toEqual([
+      'line 4: feature header not understood: "Users of :  (Total of 2 licenses issued;  Total of 0 licenses in use)"',
+    ]);
+  });
+});
