@@ -29,18 +29,13 @@ export const CHECKOUT_ANCHOR = START_ANCHOR;
 const isBlank = (code: number): boolean => code === 32 || code === 9;
 
 function versionGroupStart(text: string, lineStart: number, handleClose: number): number {
-  // Hand-rolled backward scans: String.prototype.lastIndexOf is slow on a large text.
-  let handleOpen = handleClose - 1;
-  while (handleOpen > lineStart && text.charCodeAt(handleOpen) !== 40 /* ( */) handleOpen--;
-  if (handleOpen - 2 < lineStart || text.charCodeAt(handleOpen - 1) !== 32) return -1;
-  if (text.charCodeAt(handleOpen - 2) !== 41 /* ) */) return -1;
-  let slash = false;
-  for (let i = handleOpen + 1; i < handleClose && !slash; i++) slash = text.charCodeAt(i) === 47;
-  if (!slash) return -1;
-  for (let i = handleOpen - 3; i >= lineStart; i--) {
-    if (text.charCodeAt(i) === 40 /* ( */ && text.charCodeAt(i + 1) === 118 /* v */) return i;
-  }
-  return -1;
+  // the `(vVER)` group closes right before the handle group opens: `…(v61.9) (lic1/27000 7)`
+  const between = text.lastIndexOf(") (", handleClose);
+  if (between <= lineStart) return -1;
+  const slash = text.indexOf("/", between);
+  if (slash < 0 || slash > handleClose) return -1;
+  const versionOpen = text.lastIndexOf("(v", between);
+  return versionOpen < lineStart ? -1 : versionOpen;
 }
 
 /**

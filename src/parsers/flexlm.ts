@@ -46,8 +46,6 @@ const USERS_OF = "Users of ";
 const COUNTED_HEADER =
   /^Total of (\d{1,10}) licenses? issued;\s+Total of (\d{1,10}) licenses? in use$/;
 const ERROR_HEADER = /^Error: (.*)$/;
-const POOL_HEADER = /^"([^"]*)" v([^,\s]+), vendor: ([^,\s]+)(.*)$/;
-const EXPIRY_FIELD = /, expiry: ([^,]+)/;
 const VENDOR_UP = /^(\S+): UP\b/;
 /** Whole-run errors, per-server and vendor-daemon errors (`(-15,570:111 …)`, `(-97,121)`). */
 const DOWN_LINE =
@@ -74,8 +72,8 @@ export function compareFlexlmVersions(a: string, b: string): number {
   for (let i = 0; i < Math.max(left.length, right.length); i++) {
     const x = left[i] ?? "0";
     const y = right[i] ?? "0";
-    const nx = Number(x);
-    const ny = Number(y);
+    const nx = x === "" ? Number.NaN : Number(x);
+    const ny = y === "" ? Number.NaN : Number(y);
     const diff = Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
     if (diff !== 0) return diff;
   }
@@ -379,17 +377,31 @@ function cachedExpiry(text: string): string | undefined {
   return lastExpiry;
 }
 
-/** `"feature" vVER, vendor: V[, expiry: E]`: sets vendor, highest version, earliest expiry. */
+/**
+ * `"feature" vVER, vendor: V[, expiry: E][, …]`: sets vendor, highest version, earliest
+ * expiry. Read by hand: one runs per pool, tens of thousands on a large server.
+ */
 function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
-  const match = POOL_HEADER.exec(trimmed);
-  if (!match) return false;
-  const version = match[2] ?? "";
-  block.vendor ??= match[3];
-  if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0)
+  const close = trimmed.indexOf('"', 1);
+  if (close < 0 || !trimmed.startsWith(" v", close + 1)) return false;
+  const versionEnd = trimmed.indexOf(", vendor: ", close + 3);
+  if (versionEnd <= close + 3) return false;
+  const version = trimmed.slice(close + 3, versionEnd);
+  if (/[\s,]/.test(version)) return false;
+  const vendorStart = versionEnd + 10;
+  let vendorEnd = trimmed.indexOf(",", vendorStart);
+  if (vendorEnd < 0) vendorEnd = trimmed.length;
+  const vendor = trimmed.slice(vendorStart, vendorEnd);
+  if (vendor === "" || /\s/.test(vendor)) return false;
+  block.vendor ??= vendor;
+  if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0) {
     block.version = version;
-  const expiryText = EXPIRY_FIELD.exec(match[4] ?? "")?.[1];
-  if (expiryText !== undefined) {
-    const expires = cachedExpiry(expiryText);
+  }
+  const expiryAt = trimmed.indexOf(", expiry: ", vendorEnd);
+  if (expiryAt >= 0) {
+    let expiryEnd = trimmed.indexOf(",", expiryAt + 10);
+    if (expiryEnd < 0) expiryEnd = trimmed.length;
+    const expires = cachedExpiry(trimmed.slice(expiryAt + 10, expiryEnd));
     if (expires === undefined) return false;
     block.expires = earlierExpiry(block.expires, expires);
   }

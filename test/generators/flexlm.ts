@@ -49,7 +49,7 @@ const GIVEN = [
   "o'brien",
   "j.doe",
 ];
-const FAMILY = ["Van", "der", "Berg", "Lopez", "Nguyen", "Dœ", "Okafor", "Smith"];
+const FAMILY = ["Van", "der", "Berg", "Lopez", "Nguyen", "Müller", "Okafor", "Smith"];
 const RESERVATION_KINDS: ReservationKind[] = [
   "USER",
   "HOST",
