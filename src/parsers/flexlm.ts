@@ -64,20 +64,62 @@ function readHeaderCounts(inner: string): HeaderCounts {
   return { kind: "unknown" };
 }
 
-/** Compares dotted versions numerically where both parts are numbers. */
+/**
+ * Compares dotted versions part by part: numerically where both parts are digits, else as
+ * text; a missing part counts as 0. Allocation-free: it runs once per extra pool.
+ */
 export function compareFlexlmVersions(a: string, b: string): number {
   if (a === b) return 0;
-  const left = a.split(".");
-  const right = b.split(".");
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const x = left[i] ?? "0";
-    const y = right[i] ?? "0";
-    const nx = x === "" ? Number.NaN : Number(x);
-    const ny = y === "" ? Number.NaN : Number(y);
-    const diff = Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    let aEnd = a.indexOf(".", i);
+    if (aEnd < 0) aEnd = a.length;
+    let bEnd = b.indexOf(".", j);
+    if (bEnd < 0) bEnd = b.length;
+    const diff = comparePart(a, i, aEnd, b, j, bEnd);
     if (diff !== 0) return diff;
+    i = aEnd + 1;
+    j = bEnd + 1;
   }
   return 0;
+}
+
+function isDigits(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function comparePart(
+  a: string,
+  aFrom: number,
+  aTo: number,
+  b: string,
+  bFrom: number,
+  bTo: number,
+): number {
+  const aEmpty = aFrom >= aTo;
+  const bEmpty = bFrom >= bTo;
+  if ((aEmpty || isDigits(a, aFrom, aTo)) && (bEmpty || isDigits(b, bFrom, bTo))) {
+    // skip leading zeros, then the longer number is larger, else compare digit by digit
+    while (aFrom < aTo - 1 && a.charCodeAt(aFrom) === 48) aFrom++;
+    while (bFrom < bTo - 1 && b.charCodeAt(bFrom) === 48) bFrom++;
+    const aLength = aEmpty ? 0 : aTo - aFrom;
+    const bLength = bEmpty ? 0 : bTo - bFrom;
+    const aZero = aEmpty || (aLength === 1 && a.charCodeAt(aFrom) === 48);
+    const bZero = bEmpty || (bLength === 1 && b.charCodeAt(bFrom) === 48);
+    if (aZero || bZero) return aZero && bZero ? 0 : aZero ? -1 : 1;
+    if (aLength !== bLength) return aLength - bLength;
+    for (let k = 0; k < aLength; k++) {
+      const diff = a.charCodeAt(aFrom + k) - b.charCodeAt(bFrom + k);
+      if (diff !== 0) return diff;
+    }
+    return 0;
+  }
+  return a.slice(aFrom, aTo).localeCompare(b.slice(bFrom, bTo));
 }
 
 /** Accumulates the report: one FeatureUsage per feature name and vendor. */
@@ -256,6 +298,7 @@ export function parseLmstat(output: string): ParsedReport {
         }
         continue;
       }
+      if (isPoolDetail(trimmed)) continue;
       if (hasQueuedAnchor(trimmed)) {
         const queued = parseQueuedLine(trimmed);
         if (queued !== undefined) block.queued += queued;
@@ -265,7 +308,6 @@ export function parseLmstat(output: string): ParsedReport {
           );
         continue;
       }
-      if (isPoolDetail(trimmed)) continue;
       if (!trimmed.startsWith(USERS_OF) && !trimmed.startsWith("License server status:")) {
         if (DOWN_LINE.test(trimmed)) {
           downLines.push({ lineNumber, text: line });

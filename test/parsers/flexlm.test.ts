@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError, UNLIMITED_TOTAL } from "../../src/parsers/index.js";
 import type { FeatureUsage, ParsedReport } from "../../src/parsers/index.js";
-import { flexlmParser } from "../../src/parsers/flexlm.js";
+import { compareFlexlmVersions, flexlmParser } from "../../src/parsers/flexlm.js";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/flexlm/${name}`, import.meta.url), "utf8");
@@ -493,5 +493,21 @@ describe("flexlm feature headers", () => {
     expect(report.warnings).toEqual([
       'line 4: feature header not understood: "Users of :  (Total of 2 licenses issued;  Total of 0 licenses in use)"',
     ]);
+  });
+});
+
+describe("compareFlexlmVersions", () => {
+  it.each([
+    ["53", "12", 1],
+    ["12", "53", -1],
+    ["2026.0", "2026", 0],
+    ["61.10", "61.9", 1],
+    ["1.00", "1.0", 0],
+    ["007", "7", 0],
+    ["10.1", "9.99", 1],
+    ["2024.1a", "2024.1b", -1],
+    ["1.0.1", "1.0", 1],
+  ])("%s vs %s → sign %i", (a, b, sign) => {
+    expect(Math.sign(compareFlexlmVersions(a, b))).toBe(sign);
   });
 });
