@@ -274,6 +274,13 @@ export function parseLmstat(output: string): ParsedReport {
         continue;
       }
     }
+    let first = lineStart;
+    while (first < end && (output.charCodeAt(first) === 32 || output.charCodeAt(first) === 9)) {
+      first++;
+    }
+    if (first === end) continue;
+    // pool details (`floating license`, `vendor_string: …`) carry nothing we count
+    if (block && isPoolDetailAt(output, first)) continue;
     const line = output.slice(lineStart, end);
     const trimmed = line.trim();
     if (trimmed === "") continue;
@@ -298,7 +305,6 @@ export function parseLmstat(output: string): ParsedReport {
         }
         continue;
       }
-      if (isPoolDetail(trimmed)) continue;
       if (hasQueuedAnchor(trimmed)) {
         const queued = parseQueuedLine(trimmed);
         if (queued !== undefined) block.queued += queued;
@@ -450,13 +456,12 @@ function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
   return true;
 }
 
-function isPoolDetail(trimmed: string): boolean {
+function isPoolDetailAt(text: string, at: number): boolean {
   return (
-    trimmed.startsWith("vendor_string:") ||
-    trimmed === "floating license" ||
-    trimmed.startsWith("nodelocked license") ||
-    trimmed.startsWith("uncounted nodelocked license") ||
-    trimmed.startsWith("floating license")
+    text.startsWith("floating license", at) ||
+    text.startsWith("vendor_string:", at) ||
+    text.startsWith("nodelocked license", at) ||
+    text.startsWith("uncounted nodelocked license", at)
   );
 }
 
