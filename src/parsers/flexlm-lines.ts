@@ -202,9 +202,9 @@ function findHost(line: string, from: number, to: number): number {
     const end = tokenEnds[k] as number;
     const next = tokenStarts[k + 1] as number;
     if (
-      isHostnameToken(line, start, end) &&
       (tokenEnds[k + 1] as number) - next >= end - start &&
-      samePrefix(line, start, next, end - start)
+      samePrefix(line, start, next, end - start) &&
+      isHostnameToken(line, start, end)
     ) {
       return k;
     }
