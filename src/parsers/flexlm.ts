@@ -1,13 +1,12 @@
 import { ParseError, ServerError } from "./errors.js";
 import { normaliseFlexlmExpiry } from "./flexlm-expiry.js";
 import {
-  hasCheckoutAnchor,
+  CHECKOUT_ANCHOR,
   hasQueuedAnchor,
-  parseCheckoutLine,
+  parseCheckoutIn,
   parseQueuedLine,
   parseReservationLine,
 } from "./flexlm-lines.js";
-import { splitLines } from "./text.js";
 import type {
   CommandOptions,
   FeatureUsage,
@@ -47,8 +46,6 @@ const USERS_OF = "Users of ";
 const COUNTED_HEADER =
   /^Total of (\d{1,10}) licenses? issued;\s+Total of (\d{1,10}) licenses? in use$/;
 const ERROR_HEADER = /^Error: (.*)$/;
-const POOL_HEADER = /^"([^"]*)" v([^,\s]+), vendor: ([^,\s]+)(.*)$/;
-const EXPIRY_FIELD = /, expiry: ([^,]+)/;
 const VENDOR_UP = /^(\S+): UP\b/;
 /** Whole-run errors, per-server and vendor-daemon errors (`(-15,570:111 …)`, `(-97,121)`). */
 const DOWN_LINE =
@@ -67,25 +64,70 @@ function readHeaderCounts(inner: string): HeaderCounts {
   return { kind: "unknown" };
 }
 
-/** Compares dotted versions numerically where both parts are numbers. */
+/**
+ * Compares dotted versions part by part: numerically where both parts are digits, else as
+ * text; a missing part counts as 0. Allocation-free: it runs once per extra pool.
+ */
 export function compareFlexlmVersions(a: string, b: string): number {
-  const left = a.split(".");
-  const right = b.split(".");
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const x = left[i] ?? "0";
-    const y = right[i] ?? "0";
-    const nx = Number(x);
-    const ny = Number(y);
-    const diff = Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
+  if (a === b) return 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    let aEnd = a.indexOf(".", i);
+    if (aEnd < 0) aEnd = a.length;
+    let bEnd = b.indexOf(".", j);
+    if (bEnd < 0) bEnd = b.length;
+    const diff = comparePart(a, i, aEnd, b, j, bEnd);
     if (diff !== 0) return diff;
+    i = aEnd + 1;
+    j = bEnd + 1;
   }
   return 0;
 }
 
-/** Accumulates the report: blocks keyed by feature (case-insensitive) and vendor. */
+function isDigits(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function comparePart(
+  a: string,
+  aFrom: number,
+  aTo: number,
+  b: string,
+  bFrom: number,
+  bTo: number,
+): number {
+  const aEmpty = aFrom >= aTo;
+  const bEmpty = bFrom >= bTo;
+  if ((aEmpty || isDigits(a, aFrom, aTo)) && (bEmpty || isDigits(b, bFrom, bTo))) {
+    // skip leading zeros, then the longer number is larger, else compare digit by digit
+    while (aFrom < aTo - 1 && a.charCodeAt(aFrom) === 48) aFrom++;
+    while (bFrom < bTo - 1 && b.charCodeAt(bFrom) === 48) bFrom++;
+    const aLength = aEmpty ? 0 : aTo - aFrom;
+    const bLength = bEmpty ? 0 : bTo - bFrom;
+    const aZero = aEmpty || (aLength === 1 && a.charCodeAt(aFrom) === 48);
+    const bZero = bEmpty || (bLength === 1 && b.charCodeAt(bFrom) === 48);
+    if (aZero || bZero) return aZero && bZero ? 0 : aZero ? -1 : 1;
+    if (aLength !== bLength) return aLength - bLength;
+    for (let k = 0; k < aLength; k++) {
+      const diff = a.charCodeAt(aFrom + k) - b.charCodeAt(bFrom + k);
+      if (diff !== 0) return diff;
+    }
+    return 0;
+  }
+  return a.slice(aFrom, aTo).localeCompare(b.slice(bFrom, bTo));
+}
+
+/** Accumulates the report: one FeatureUsage per feature name and vendor. */
 class ReportBuilder {
   readonly warnings: string[] = [];
-  private readonly byKey = new Map<string, FeatureUsage>();
+  /** by feature name as printed (one tool run prints a name one way); one entry per vendor */
+  private readonly byName = new Map<string, FeatureUsage[]>();
+  private readonly ordered: FeatureUsage[] = [];
 
   add(block: FeatureBlock, inferredVendor: string | undefined): void {
     const counts = block.counts;
@@ -145,10 +187,12 @@ class ReportBuilder {
 
   /** Same feature and vendor twice (several servers in a license path): sum, keep every use. */
   private merge(usage: FeatureUsage): void {
-    const key = `${usage.feature.toLowerCase()}\u0000${usage.vendor ?? ""}`;
-    const known = this.byKey.get(key);
+    const sameName = this.byName.get(usage.feature);
+    const known = sameName?.find((other) => other.vendor === usage.vendor);
     if (!known) {
-      this.byKey.set(key, usage);
+      if (sameName) sameName.push(usage);
+      else this.byName.set(usage.feature, [usage]);
+      this.ordered.push(usage);
       return;
     }
     known.unlimited = known.unlimited || usage.unlimited ? true : undefined;
@@ -157,7 +201,7 @@ class ReportBuilder {
     known.used += usage.used;
     known.reserved += usage.reserved;
     known.queued = (known.queued ?? 0) + (usage.queued ?? 0);
-    known.uses.push(...usage.uses);
+    for (const use of usage.uses) known.uses.push(use);
     if (
       usage.version !== undefined &&
       (known.version === undefined || compareFlexlmVersions(usage.version, known.version) > 0)
@@ -168,7 +212,7 @@ class ReportBuilder {
   }
 
   features(): FeatureUsage[] {
-    return [...this.byKey.values()];
+    return this.ordered;
   }
 }
 
@@ -181,46 +225,68 @@ function earlierExpiry(a: string | undefined, b: string): string {
 
 /** Reads `lmutil lmstat -a` / `-f FEATURE` output. */
 export function parseLmstat(output: string): ParsedReport {
-  const lines = splitLines(output);
   const report = new ReportBuilder();
   const downLines: { lineNumber: number; text: string }[] = [];
   let serverLines = 0;
   let blocksSeen = 0;
-  let anyText = false;
-  let firstTextLine = 0;
+  let firstText: { lineNumber: number; text: string } | undefined;
   let vendors: string[] = [];
   let inVendorSection = false;
   let block: FeatureBlock | undefined;
 
-  const closeBlock = (): void => {
-    if (block) report.add(block, vendors.length === 1 ? vendors[0] : undefined);
-    block = undefined;
-  };
+  // Lines are cut here rather than with splitLines, and checkout lines are read in place:
+  // one pass, no array of every line. `nextAnchor` caches where the next `), start ` is, so
+  // finding checkout lines costs one forward search through the whole output.
+  let position = 0;
+  let lineNumber = 0;
+  let nextAnchor = -2;
+  while (position < output.length) {
+    let newline = output.indexOf("\n", position);
+    if (newline < 0) newline = output.length;
+    const end = newline > position && output.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+    const lineStart = position;
+    position = newline + 1;
+    lineNumber++;
+    if (end === lineStart) continue;
 
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] as string;
-    const lineNumber = index + 1;
-    const trimmed = line.trim();
-    if (trimmed === "") continue;
-    if (!anyText) {
-      anyText = true;
-      firstTextLine = lineNumber;
-    }
-
-    if (block) {
-      // The bulk of a large output: checkout lines, tried first.
-      if (hasCheckoutAnchor(trimmed)) {
-        const use = parseCheckoutLine(trimmed);
+    if (block && nextAnchor !== -1) {
+      if (nextAnchor < lineStart) nextAnchor = output.indexOf(CHECKOUT_ANCHOR, lineStart);
+      if (nextAnchor >= 0 && nextAnchor < end) {
+        let anchor = nextAnchor;
+        nextAnchor = output.indexOf(CHECKOUT_ANCHOR, anchor + 1);
+        while (nextAnchor >= 0 && nextAnchor < end) {
+          anchor = nextAnchor;
+          nextAnchor = output.indexOf(CHECKOUT_ANCHOR, anchor + 1);
+        }
+        const use = parseCheckoutIn(output, lineStart, end, anchor);
         if (use) {
           block.uses.push(use);
           block.useSum += use.count;
         } else {
           report.warnings.push(
-            describe(lineNumber, `checkout line in "${block.feature}" not understood`, line),
+            describe(
+              lineNumber,
+              `checkout line in "${block.feature}" not understood`,
+              output.slice(lineStart, end),
+            ),
           );
         }
         continue;
       }
+    }
+    let first = lineStart;
+    while (first < end && (output.charCodeAt(first) === 32 || output.charCodeAt(first) === 9)) {
+      first++;
+    }
+    if (first === end) continue;
+    // pool details (`floating license`, `vendor_string: …`) carry nothing we count
+    if (block && isPoolDetailAt(output, first)) continue;
+    const line = output.slice(lineStart, end);
+    const trimmed = line.trim();
+    if (trimmed === "") continue;
+    firstText ??= { lineNumber, text: line };
+
+    if (block) {
       const first = trimmed.charCodeAt(0);
       if (first >= 48 && first <= 57 && trimmed.includes(" RESERVATION")) {
         const reservation = parseReservationLine(trimmed);
@@ -248,7 +314,6 @@ export function parseLmstat(output: string): ParsedReport {
           );
         continue;
       }
-      if (isPoolDetail(trimmed)) continue;
       if (!trimmed.startsWith(USERS_OF) && !trimmed.startsWith("License server status:")) {
         if (DOWN_LINE.test(trimmed)) {
           downLines.push({ lineNumber, text: line });
@@ -262,7 +327,7 @@ export function parseLmstat(output: string): ParsedReport {
     }
 
     if (trimmed.startsWith(USERS_OF)) {
-      closeBlock();
+      if (block) report.add(block, soleVendor(vendors));
       blocksSeen++;
       inVendorSection = false;
       block = openBlock(trimmed, lineNumber, line);
@@ -272,7 +337,8 @@ export function parseLmstat(output: string): ParsedReport {
       continue;
     }
     if (trimmed.startsWith("License server status:")) {
-      closeBlock();
+      if (block) report.add(block, soleVendor(vendors));
+      block = undefined;
       serverLines++;
       vendors = [];
       inVendorSection = false;
@@ -302,19 +368,15 @@ export function parseLmstat(output: string): ParsedReport {
     if (isPreamble(trimmed)) continue;
     report.warnings.push(describe(lineNumber, "line not understood", line));
   }
-  closeBlock();
+  if (block) report.add(block, soleVendor(vendors));
 
-  if (!anyText) throw new ParseError("empty lmstat output");
+  if (!firstText) throw new ParseError("empty lmstat output");
   if (blocksSeen === 0) {
     const down = downLines[0];
     if (down)
       throw new ServerError("the license server is not available", down.lineNumber, down.text);
     if (serverLines === 0) {
-      throw new ParseError(
-        "no FlexLM status in the output",
-        firstTextLine,
-        lines[firstTextLine - 1] ?? "",
-      );
+      throw new ParseError("no FlexLM status in the output", firstText.lineNumber, firstText.text);
     }
     report.warnings.push("the server reports no feature usage");
   }
@@ -324,9 +386,16 @@ export function parseLmstat(output: string): ParsedReport {
   return { type: "flexlm", features: report.features(), warnings: report.warnings };
 }
 
+/** A feature block without a pool header belongs to the server's only vendor daemon, if so. */
+function soleVendor(vendors: string[]): string | undefined {
+  return vendors.length === 1 ? vendors[0] : undefined;
+}
+
 function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBlock | undefined {
-  const colon = trimmed.indexOf(": ", USERS_OF.length);
-  if (colon < 0) return undefined;
+  // `Users of NAME:  (…)`; the name itself may hold a colon
+  let colon = trimmed.indexOf(":  (", USERS_OF.length);
+  if (colon < 0) colon = trimmed.indexOf(": (", USERS_OF.length);
+  if (colon <= USERS_OF.length) return undefined;
   const inner = trimmed.slice(colon + 1).trim();
   if (!inner.startsWith("(") || !inner.endsWith(")")) return undefined;
   return {
@@ -334,6 +403,10 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
     lineNumber,
     lineText: line,
     counts: readHeaderCounts(inner.slice(1, -1)),
+    // every field set up front, so all blocks share one shape
+    vendor: undefined,
+    version: undefined,
+    expires: undefined,
     reserved: 0,
     queued: 0,
     useSum: 0,
@@ -341,36 +414,60 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
   };
 }
 
-/** `"feature" vVER, vendor: V[, expiry: E]`: sets vendor, highest version, earliest expiry. */
+// Real outputs repeat one expiry across runs of pools: remember the last one read.
+let lastExpiryText = "";
+let lastExpiry: string | undefined;
+function cachedExpiry(text: string): string | undefined {
+  if (text !== lastExpiryText) {
+    lastExpiry = normaliseFlexlmExpiry(text);
+    lastExpiryText = text;
+  }
+  return lastExpiry;
+}
+
+/**
+ * `"feature" vVER, vendor: V[, expiry: E][, …]`: sets vendor, highest version, earliest
+ * expiry. Read by hand: one runs per pool, tens of thousands on a large server.
+ */
 function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
-  const match = POOL_HEADER.exec(trimmed);
-  if (!match) return false;
-  const version = match[2] ?? "";
-  block.vendor ??= match[3];
-  if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0)
+  const close = trimmed.indexOf('"', 1);
+  if (close < 0 || !trimmed.startsWith(" v", close + 1)) return false;
+  const versionEnd = trimmed.indexOf(", vendor: ", close + 3);
+  if (versionEnd <= close + 3) return false;
+  const version = trimmed.slice(close + 3, versionEnd);
+  if (/[\s,]/.test(version)) return false;
+  const vendorStart = versionEnd + 10;
+  let vendorEnd = trimmed.indexOf(",", vendorStart);
+  if (vendorEnd < 0) vendorEnd = trimmed.length;
+  const vendor = trimmed.slice(vendorStart, vendorEnd);
+  if (vendor === "" || /\s/.test(vendor)) return false;
+  block.vendor ??= vendor;
+  if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0) {
     block.version = version;
-  const expiryText = EXPIRY_FIELD.exec(match[4] ?? "")?.[1];
-  if (expiryText !== undefined) {
-    const expires = normaliseFlexlmExpiry(expiryText);
+  }
+  const expiryAt = trimmed.indexOf(", expiry: ", vendorEnd);
+  if (expiryAt >= 0) {
+    let expiryEnd = trimmed.indexOf(",", expiryAt + 10);
+    if (expiryEnd < 0) expiryEnd = trimmed.length;
+    const expires = cachedExpiry(trimmed.slice(expiryAt + 10, expiryEnd));
     if (expires === undefined) return false;
     block.expires = earlierExpiry(block.expires, expires);
   }
   return true;
 }
 
-function isPoolDetail(trimmed: string): boolean {
+function isPoolDetailAt(text: string, at: number): boolean {
   return (
-    trimmed.startsWith("vendor_string:") ||
-    trimmed === "floating license" ||
-    trimmed.startsWith("nodelocked license") ||
-    trimmed.startsWith("uncounted nodelocked license") ||
-    trimmed.startsWith("floating license")
+    text.startsWith("floating license", at) ||
+    text.startsWith("vendor_string:", at) ||
+    text.startsWith("nodelocked license", at) ||
+    text.startsWith("uncounted nodelocked license", at)
   );
 }
 
 function isPreamble(trimmed: string): boolean {
   return (
-    /^(lmutil|lmstat|lmxendutil) - Copyright/.test(trimmed) ||
+    /^(lmutil|lmstat) - Copyright/.test(trimmed) ||
     trimmed.startsWith("Flexible License Manager status on") ||
     trimmed === "[Detecting lmgrd processes...]" ||
     trimmed === "Feature usage info:"

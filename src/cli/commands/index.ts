@@ -6,6 +6,7 @@ import { registerCheckoutCommand } from "./checkout.js";
 import { registerParseCommand } from "./parse.js";
 import { registerServerCommand } from "./server.js";
 import { registerSlurmCommand } from "./slurm.js";
+import { registerStatusCommands } from "./status.js";
 
 /**
  * Each subcommand registers itself here, one per line. Registration stays cheap: heavy
@@ -20,4 +21,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerApiCommand,
   registerAgentCommand,
   registerSlurmCommand,
+  registerStatusCommands,
 ];
