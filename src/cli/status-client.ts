@@ -158,7 +158,19 @@ export interface StatusQuery extends FetchStatusOptions {
   licenseSpec: string;
   format: string;
   features?: string[];
+  /** only this vendor daemon's features (`lmstat -S VENDOR`), compared case-insensitively */
+  vendor?: string;
   now?: Date;
+}
+
+function onlyVendor(snapshot: StatusSnapshot, vendor: string | undefined): StatusSnapshot {
+  if (vendor === undefined) return snapshot;
+  const wanted = vendor.toLowerCase();
+  return {
+    ...snapshot,
+    vendors: snapshot.vendors.filter((v) => v.name.toLowerCase() === wanted),
+    features: snapshot.features.filter((f) => f.vendor.toLowerCase() === wanted),
+  };
 }
 
 export interface StatusOutput {
@@ -172,7 +184,7 @@ export async function queryStatus(query: StatusQuery): Promise<StatusOutput> {
   let lastError = new StatusUnavailableError(CANNOT_READ);
   for (const server of servers) {
     try {
-      const snapshot = await fetchStatusSnapshot(server, query);
+      const snapshot = onlyVendor(await fetchStatusSnapshot(server, query), query.vendor);
       const text = renderStatus(query.format, snapshot, {
         licenseSpec: query.licenseSpec,
         ...(query.features ? { features: query.features } : {}),

@@ -22,12 +22,12 @@ export function hasQueuedAnchor(trimmed: string): boolean {
 /** What every checkout line has right after its `(server/port handle` group. */
 export const CHECKOUT_ANCHOR = START_ANCHOR;
 
+const isBlank = (code: number): boolean => code === 32 || code === 9;
+
 /**
  * Finds where the `(vVER)` group opens, given the index of the `)` that closes the
  * `(server/port handle)` group. Returns -1 unless the line has that exact right-hand shape.
  */
-const isBlank = (code: number): boolean => code === 32 || code === 9;
-
 function versionGroupStart(text: string, lineStart: number, handleClose: number): number {
   // the `(vVER)` group closes right before the handle group opens: `…(v61.9) (lic1/27000 7)`
   const between = text.lastIndexOf(") (", handleClose);
@@ -64,11 +64,6 @@ export function parseCheckoutIn(
     host: text.slice(tokenStarts[hostIndex] as number, tokenEnds[hostIndex] as number),
     count,
   };
-}
-
-/** A checkout line given its anchor (see parseCheckoutIn). */
-export function parseCheckoutAt(line: string, anchor: number): CheckoutLine | undefined {
-  return parseCheckoutIn(line, 0, line.length, anchor);
 }
 
 /** Reads `digits` at `at`: the value, with the index after it in `digitsEnd`; -1 if none. */
@@ -131,7 +126,7 @@ function readStartTail(line: string, at: number, end: number): number {
 /** A checkout line (trimmed or not), or undefined when it does not have that shape. */
 export function parseCheckoutLine(line: string): CheckoutLine | undefined {
   const anchor = line.lastIndexOf(START_ANCHOR);
-  return anchor < 0 ? undefined : parseCheckoutAt(line, anchor);
+  return anchor < 0 ? undefined : parseCheckoutIn(line, 0, line.length, anchor);
 }
 
 /** The number of seats a `… queued for N license(s)` line waits for, or undefined. */

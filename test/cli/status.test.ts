@@ -173,6 +173,25 @@ describe("queryStatus against a loopback status server", () => {
     expect(flexlmParser.parse(output.stdout).features.map((f) => f.feature)).toEqual(["mesher"]);
   });
 
+  it("prints one vendor daemon's features for -S", async () => {
+    const output = await queryStatus({
+      licenseSpec: `${good.port}@127.0.0.1`,
+      format: "flexlm",
+      vendor: "ACME",
+    });
+    expect(flexlmParser.parse(output.stdout).features).toHaveLength(2);
+    const none = await queryStatus({
+      licenseSpec: `${good.port}@127.0.0.1`,
+      format: "flexlm",
+      vendor: "other",
+    });
+    expect(flexlmParser.parse(none.stdout)).toEqual({
+      type: "flexlm",
+      features: [],
+      warnings: ["the server reports no feature usage"],
+    });
+  });
+
   it("fails over in the spec's order to the first server that answers", async () => {
     const output = await queryStatus({
       licenseSpec: `${deadPort}@127.0.0.1,${broken.port}@127.0.0.1,${good.port}@127.0.0.1`,
@@ -252,6 +271,19 @@ describe("lmkeeper lmstat / status and the lmutil shim as real processes", () =>
       "solver",
     ]);
     expect(flexlmParser.parse(stdout).features.map((f) => f.feature)).toEqual(["solver"]);
+  });
+
+  it("accepts lmutil's -A, -s and -S spellings", async () => {
+    const { stdout } = await run(process.execPath, [
+      cliMain,
+      "lmstat",
+      "-A",
+      "-s",
+      "-S",
+      "acme",
+      `-c${good.port}@127.0.0.1`,
+    ]);
+    expect(flexlmParser.parse(stdout).features).toHaveLength(2);
   });
 
   it("exits 1 with lmutil's error text when the server is down", async () => {

@@ -2,8 +2,12 @@ import type { Command } from "commander";
 
 interface LmstatFlags {
   a?: boolean;
+  A?: boolean;
   c?: string;
   f?: string | boolean;
+  S?: string | boolean;
+  s?: string | boolean;
+  i?: string | boolean;
   t?: string;
   scheme?: string;
 }
@@ -37,14 +41,25 @@ function schemeFrom(flag: string | undefined): "http" | "https" {
   return scheme;
 }
 
-async function run(
-  command: string,
-  format: string,
-  spec: string | undefined,
-  features: string[] | undefined,
-  timeout: string | undefined,
-  scheme: string | undefined,
-): Promise<void> {
+interface RunOptions {
+  command: string;
+  format: string;
+  spec: string | undefined;
+  features: string[] | undefined;
+  vendor?: string;
+  timeout: string | undefined;
+  scheme: string | undefined;
+}
+
+async function run({
+  command,
+  format,
+  spec,
+  features,
+  vendor,
+  timeout,
+  scheme,
+}: RunOptions): Promise<void> {
   try {
     if (spec === undefined) {
       throw new Error("no license server: give -c PORT@HOST (or set LM_LICENSE_FILE)");
@@ -56,6 +71,7 @@ async function run(
       format,
       scheme: schemeFrom(scheme),
       ...(features ? { features } : {}),
+      ...(vendor !== undefined ? { vendor } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
     process.stdout.write(output.stdout);
@@ -72,13 +88,29 @@ export function registerStatusCommands(program: Command): void {
     .command("lmstat")
     .description("print an lmkeeper license server's state as `lmutil lmstat` does")
     .option("-a", "all information (the default)")
+    .option("-A", "all active licenses (same as -a here)")
     .option("-c <license_spec>", "PORT@HOST, @HOST, or a comma/colon list tried in order")
     .option("-f [feature]", "only this feature")
+    .option("-S [vendor]", "only this vendor daemon's features")
+    .option("-s [server]", "server status (always printed)")
+    .option("-i [feature]", "license file expiry table (not served by lmkeeper)")
     .option("-t <seconds>", "give up on a server after this long")
     .option("--scheme <scheme>", "http or https (default: LMKEEPER_STATUS_SCHEME or http)")
     .action(async (flags: LmstatFlags) => {
-      const features = typeof flags.f === "string" ? [flags.f] : undefined;
-      await run("lmstat", "flexlm", licenseSpecFrom(flags.c), features, flags.t, flags.scheme);
+      if (flags.i !== undefined) {
+        process.stderr.write("lmkeeper lmstat: -i (the license file table) is not supported\n");
+        process.exitCode = 2;
+        return;
+      }
+      await run({
+        command: "lmstat",
+        format: "flexlm",
+        spec: licenseSpecFrom(flags.c),
+        features: typeof flags.f === "string" ? [flags.f] : undefined,
+        ...(typeof flags.S === "string" ? { vendor: flags.S } : {}),
+        timeout: flags.t,
+        scheme: flags.scheme,
+      });
     });
 
   program
@@ -90,7 +122,13 @@ export function registerStatusCommands(program: Command): void {
     .option("-t <seconds>", "give up on a server after this long")
     .option("--scheme <scheme>", "http or https (default: LMKEEPER_STATUS_SCHEME or http)")
     .action(async (flags: StatusFlags) => {
-      const features = flags.f === undefined ? undefined : [flags.f];
-      await run("status", flags.format, licenseSpecFrom(flags.c), features, flags.t, flags.scheme);
+      await run({
+        command: "status",
+        format: flags.format,
+        spec: licenseSpecFrom(flags.c),
+        features: flags.f === undefined ? undefined : [flags.f],
+        timeout: flags.t,
+        scheme: flags.scheme,
+      });
     });
 }
