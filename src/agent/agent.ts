@@ -1,39 +1,39 @@
 import type { Logger } from "pino";
-import { ApiClient } from "./api-client.js";
+import { createApiClient } from "./api-from-config.js";
 import type { AgentConfig } from "./config.js";
 import { runCycle, type CycleResult } from "./cycle.js";
 import type { AgentMetrics } from "./metrics.js";
 import type { JobPresence, ClusterLicenseReconciler } from "./reconcile/seams.js";
-import { ClientCredentialsTokenProvider } from "./token.js";
+import { SlurmClusterLicenses, SqueueJobPresence } from "./slurm/agent-seams.js";
 
-/** Wires the configured API client, token source and tools into a cycle function. */
+/**
+ * Wires the configured API client, token source and tools into a cycle function. With
+ * `slurm.enabled`, each cycle also reconciles Slurm's licenses and asks squeue which jobs
+ * are gone.
+ */
 export function createCycleRunner(
   config: AgentConfig,
   options: {
     logger: Logger;
     metrics?: AgentMetrics;
     statusIntervalSeconds: number;
-    /** where the Slurm-backed job presence and license-count reconcile plug in */
+    /** override the Slurm-backed job presence (tests, other schedulers) */
     jobPresence?: JobPresence;
     clusterLicenses?: ClusterLicenseReconciler;
   },
 ): () => Promise<CycleResult> {
-  const tokens = config.oidc
-    ? new ClientCredentialsTokenProvider(config.oidc, {
-        requestTimeoutMs: config.api.requestTimeoutMs,
-      })
-    : undefined;
-  const api = new ApiClient({
-    baseUrl: config.api.url,
-    ...(tokens ? { tokens } : {}),
-    retries: config.api.retries,
-    requestTimeoutMs: config.api.requestTimeoutMs,
-    onRetry: ({ method, path, attempt, error }) =>
-      options.logger.warn(
-        { method, path, attempt, error: error.message },
-        "API call failed; retrying",
-      ),
-  });
+  const api = createApiClient(config, options.logger);
+  const slurm = config.slurm.enabled
+    ? {
+        jobPresence: new SqueueJobPresence(config.slurm),
+        clusterLicenses: new SlurmClusterLicenses(
+          config.slurm,
+          options.logger.child({ part: "slurm" }),
+        ),
+      }
+    : {};
+  const jobPresence = options.jobPresence ?? slurm.jobPresence;
+  const clusterLicenses = options.clusterLicenses ?? slurm.clusterLicenses;
   return () =>
     runCycle({
       api,
@@ -44,7 +44,7 @@ export function createCycleRunner(
       statusIntervalSeconds: options.statusIntervalSeconds,
       logger: options.logger,
       ...(options.metrics ? { metrics: options.metrics } : {}),
-      ...(options.jobPresence ? { jobPresence: options.jobPresence } : {}),
-      ...(options.clusterLicenses ? { clusterLicenses: options.clusterLicenses } : {}),
+      ...(jobPresence ? { jobPresence } : {}),
+      ...(clusterLicenses ? { clusterLicenses } : {}),
     });
 }

@@ -6,11 +6,13 @@ import {
   jobSchema,
   toClusterStatusWire,
   toFeatureUpdateWire,
+  toNewJobWire,
   type BulkResult,
   type ClusterStatus,
   type Configuration,
   type FeatureUpdate,
   type Job,
+  type NewJobRequest,
 } from "./api-types.js";
 import { describe, TokenError, type FetchLike, type TokenSource } from "./token.js";
 
@@ -109,16 +111,34 @@ export class ApiClient {
     await this.request("PUT", "/lm/cluster_statuses", toClusterStatusWire(status), z.unknown());
   }
 
+  /** POST /lm/jobs: the job with its bookings, for this client's cluster (the prolog). */
+  async createJob(job: NewJobRequest, signal?: AbortSignal): Promise<void> {
+    await this.request("POST", "/lm/jobs", toNewJobWire(job), z.unknown(), signal);
+  }
+
+  /** DELETE /lm/jobs/slurm_job_id/{id} (the epilog). False when the API has no such job. */
+  async deleteJobBySlurmId(slurmJobId: string, signal?: AbortSignal): Promise<boolean> {
+    const path = `/lm/jobs/slurm_job_id/${encodeURIComponent(slurmJobId)}`;
+    try {
+      await this.request("DELETE", path, undefined, z.unknown(), signal);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiHttpError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
   private async request<T>(
     method: string,
     path: string,
     body: unknown,
     schema: z.ZodType<T>,
+    signal?: AbortSignal,
   ): Promise<T> {
     return pRetry(
       async () => {
         try {
-          const text = await this.send(method, path, body);
+          const text = await this.send(method, path, body, signal);
           return decode(method, path, text, schema);
         } catch (error) {
           if (isRetryable(error)) throw error;
@@ -130,6 +150,7 @@ export class ApiClient {
         minTimeout: this.options.minRetryDelayMs ?? 500,
         maxTimeout: this.options.maxRetryDelayMs ?? 10_000,
         factor: 2,
+        ...(signal ? { signal } : {}),
         onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
           if (retriesLeft > 0 && isRetryable(error)) {
             this.options.onRetry?.({ method, path, attempt: attemptNumber, retriesLeft, error });
@@ -140,19 +161,29 @@ export class ApiClient {
   }
 
   /** One attempt; a 401 gets one more try with a fresh token. */
-  private async send(method: string, path: string, body: unknown): Promise<string> {
-    let response = await this.sendOnce(method, path, body);
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    let response = await this.sendOnce(method, path, body, signal);
     if (response.status === 401 && this.options.tokens) {
       await response.arrayBuffer().catch(() => undefined);
       this.options.tokens.invalidate();
-      response = await this.sendOnce(method, path, body);
+      response = await this.sendOnce(method, path, body, signal);
     }
     const text = await response.text();
     if (!response.ok) throw new ApiHttpError(method, path, response.status, text);
     return text;
   }
 
-  private async sendOnce(method: string, path: string, body: unknown): Promise<Response> {
+  private async sendOnce(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.options.tokens)
       headers.authorization = `Bearer ${await this.options.tokens.getToken()}`;
@@ -162,12 +193,17 @@ export class ApiClient {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
+        signal: withTimeout(signal, this.options.requestTimeoutMs ?? 30_000),
       });
     } catch (error) {
       throw new ApiNetworkError(method, path, error);
     }
   }
+}
+
+function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
 function isRetryable(error: unknown): boolean {

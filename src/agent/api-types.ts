@@ -130,3 +130,24 @@ export function toFeatureUpdateWire(update: FeatureUpdate): Record<string, unkno
 export function toClusterStatusWire(status: ClusterStatus): Record<string, unknown> {
   return { interval: status.intervalSeconds, success: status.success, errors: status.errors };
 }
+
+/** A Slurm job and the seats it books, as the prolog creates it. */
+export interface NewJobRequest {
+  slurmJobId: string;
+  username: string;
+  leadHost: string;
+  bookings: Array<{ productName: string; featureName: string; quantity: number }>;
+}
+
+export function toNewJobWire(job: NewJobRequest): Record<string, unknown> {
+  return {
+    slurm_job_id: job.slurmJobId,
+    username: job.username,
+    lead_host: job.leadHost,
+    bookings: job.bookings.map((booking) => ({
+      product_name: booking.productName,
+      feature_name: booking.featureName,
+      quantity: booking.quantity,
+    })),
+  };
+}

@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import {
+  SLURM_SECTION_KEYS,
+  slurmSectionSchema,
+  toSlurmSettings,
+  type SlurmSettings,
+} from "./slurm/config-section.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/lmkeeper/agent.yaml";
 export const ENV_PREFIX = "LMKEEPER_";
@@ -33,6 +39,7 @@ export const CONFIG_KEYS = [
   "metrics.host",
   "metrics.port",
   "log_level",
+  ...SLURM_SECTION_KEYS.map((key) => `slurm.${key}` as const),
 ] as const;
 
 export function envNameOf(key: string): string {
@@ -89,6 +96,7 @@ const rawSchema = z.strictObject({
     })
     .default({ enabled: true, host: "0.0.0.0", port: 9471 }),
   log_level: z.enum(LOG_LEVELS).default("info"),
+  slurm: slurmSectionSchema,
 });
 
 export interface OidcConfig {
@@ -111,6 +119,8 @@ export interface AgentConfig {
   concurrency: number;
   metrics: { enabled: boolean; host: string; port: number };
   logLevel: (typeof LOG_LEVELS)[number];
+  /** the `slurm:` section: reconcile, job presence and the prolog/epilog hooks */
+  slurm: SlurmSettings;
 }
 
 export interface ConfigIssue {
@@ -222,6 +232,7 @@ export function loadAgentConfig(options: LoadConfigOptions = {}): AgentConfig {
     concurrency: value.concurrency,
     metrics: value.metrics,
     logLevel: value.log_level,
+    slurm: toSlurmSettings(value.slurm),
   };
 }
 

@@ -102,6 +102,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
         ...(await (deps.clusterLicenses ?? noClusterLicenseReconcile).reconcile({
           configurations,
           bulk,
+          queries,
+          ...(jobs ? { jobs } : {}),
         })),
       );
     } catch (error) {

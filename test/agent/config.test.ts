@@ -46,6 +46,7 @@ describe("agent config", () => {
     expect(config.tools.flexlm).toBe("/opt/flexlm/bin/lmutil");
     expect(config.toolTimeoutMs).toBe(30_000);
     expect(config.metrics).toEqual({ enabled: true, host: "0.0.0.0", port: 9471 });
+    expect(config.slurm).toMatchObject({ enabled: false, clusterName: "alpha", hookTimeoutMs: 10_000 });
   });
 
   it("applies defaults and trims the trailing slash of the API URL", () => {
@@ -59,6 +60,17 @@ describe("agent config", () => {
       concurrency: 8,
       metrics: { enabled: true, host: "0.0.0.0", port: 9471 },
       logLevel: "info",
+      slurm: {
+        enabled: false,
+        reservationName: "lmkeeper",
+        reservationUser: "root",
+        reservationMinutes: 30,
+        commandTimeoutMs: 30_000,
+        binaries: { scontrol: "scontrol", sacctmgr: "sacctmgr", squeue: "squeue" },
+        trackedTypes: ["flexlm", "rlm", "lsdyna", "lmx", "olicense", "dsls"],
+        prologOnApiDown: "allow",
+        hookTimeoutMs: 10_000,
+      },
     });
   });
 

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadHookConfig } from "../../src/agent/slurm/hook-config.js";
+import { loadAgentConfig } from "../../src/agent/config.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const deploy = join(repoRoot, "deploy");
@@ -103,13 +103,18 @@ describe("systemd units", () => {
 });
 
 describe("deployment samples", () => {
-  it("the sample agent.yaml is a valid config for the Slurm hooks", () => {
-    const config = loadHookConfig(join(deploy, "agent.yaml"), {});
+  it("the sample agent.yaml is a valid config for the agent and its Slurm hooks", () => {
+    const config = loadAgentConfig({
+      path: join(deploy, "agent.yaml"),
+      env: { LMKEEPER_OIDC_CLIENT_SECRET: "change-me" },
+    });
     expect(config.api.url).toBe("https://lm.example.org");
+    expect(config.oidc?.clientSecret).toBe("change-me");
     expect(config.slurm).toMatchObject({
-      prolog_on_api_down: "allow",
-      cluster_name: "cluster1",
-      reservation_minutes: 30,
+      enabled: true,
+      prologOnApiDown: "allow",
+      clusterName: "cluster1",
+      reservationMinutes: 30,
     });
   });
 

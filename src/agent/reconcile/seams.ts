@@ -1,4 +1,5 @@
 import type { Configuration, FeatureUpdate, Job } from "../api-types.js";
+import type { ConfigurationQuery } from "./plan.js";
 
 /**
  * Tells which of the API's jobs no longer exist on the cluster, so their bookings can go.
@@ -19,7 +20,17 @@ export const jobsNeverGone: JobPresence = {
  * Returns the errors met (empty when all went well).
  */
 export interface ClusterLicenseReconciler {
-  reconcile(input: { configurations: Configuration[]; bulk: FeatureUpdate[] }): Promise<string[]>;
+  reconcile(input: ClusterLicenseInput): Promise<string[]>;
+}
+
+export interface ClusterLicenseInput {
+  configurations: Configuration[];
+  /** what was pushed to the API this cycle */
+  bulk: FeatureUpdate[];
+  /** per configuration, what its license servers said (who holds which seats) */
+  queries: ConfigurationQuery[];
+  /** the cluster's jobs and bookings; undefined when they could not be fetched */
+  jobs?: Job[];
 }
 
 /** No scheduler to reconcile: the agent only keeps the API up to date. */

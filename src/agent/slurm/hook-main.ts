@@ -1,12 +1,8 @@
 import { pino } from "pino";
+import { createApiClient } from "../api-from-config.js";
+import { ConfigError, DEFAULT_CONFIG_PATH, loadAgentConfig } from "../config.js";
+import { AgentJobsApi } from "./api-jobs.js";
 import { runEpilog } from "./epilog.js";
-import {
-  DEFAULT_CONFIG_PATH,
-  HookConfigError,
-  loadHookConfig,
-  staticToken,
-} from "./hook-config.js";
-import { HttpJobsApi } from "./http-jobs-api.js";
 import type { JobsApi } from "./jobs-api.js";
 import { parseLicenseRequests } from "./licenses-env.js";
 import { runProlog, type HookEnv, type HookLogger } from "./prolog.js";
@@ -18,11 +14,15 @@ export interface HookMainOptions {
   configPath?: string;
   env?: HookEnv;
   log?: HookLogger;
-  /** the API client; by default plain HTTP with the static token */
+  /** the API client; by default the agent's (OIDC client credentials, retries) */
   api?: JobsApi;
 }
 
-/** `lmkeeper slurm prolog|epilog`: loads the config, runs the hook, returns the exit code. */
+/**
+ * `lmkeeper slurm prolog|epilog`: reads the agent's config file (the hooks share it: `api:`,
+ * `oidc:` and `slurm:`), runs the hook, returns the exit code. slurmctld passes no
+ * arguments, so the file is `--config`, else $LMKEEPER_CONFIG, else the agent's default.
+ */
 export async function runHook(kind: HookKind, options: HookMainOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const log =
@@ -39,24 +39,23 @@ export async function runHook(kind: HookKind, options: HookMainOptions = {}): Pr
     // runProlog/runEpilog report it with the job's details
   }
   try {
-    const config = loadHookConfig(configPath, env);
-    const token = staticToken(config, env);
-    const api = options.api ?? new HttpJobsApi({ baseUrl: config.api.url, getToken: () => token });
+    const config = loadAgentConfig({ path: configPath, env: env as NodeJS.ProcessEnv });
+    const api = options.api ?? new AgentJobsApi(createApiClient(config, log));
     const common = {
       env,
       log,
       api,
-      trackedTypes: config.slurm.tracked_types,
-      timeoutMs: config.slurm.hook_timeout_seconds * 1000,
+      trackedTypes: config.slurm.trackedTypes,
+      timeoutMs: config.slurm.hookTimeoutMs,
     };
     const outcome =
       kind === "prolog"
-        ? await runProlog({ ...common, onApiDown: config.slurm.prolog_on_api_down })
+        ? await runProlog({ ...common, onApiDown: config.slurm.prologOnApiDown })
         : await runEpilog(common);
     return outcome.exitCode;
   } catch (error) {
-    if (error instanceof HookConfigError) {
-      log.error({ file: error.file, jobId: env.SLURM_JOB_ID }, `${kind}: ${error.message}`);
+    if (error instanceof ConfigError) {
+      log.error({ file: configPath, jobId: env.SLURM_JOB_ID }, `${kind}: ${error.message}`);
       return 1;
     }
     log.error({ err: error, jobId: env.SLURM_JOB_ID }, `${kind}: unexpected failure`);

@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runEpilog } from "../../../src/agent/slurm/epilog.js";
-import { HttpJobsApi } from "../../../src/agent/slurm/http-jobs-api.js";
+import { ApiClient } from "../../../src/agent/api-client.js";
+import { AgentJobsApi } from "../../../src/agent/slurm/api-jobs.js";
 import { runProlog, type HookEnv } from "../../../src/agent/slurm/prolog.js";
 import { closedPort, collectingLogger, FakeLmApi } from "./fake-lm-api.js";
 
-// The hooks against a real HTTP server on loopback, through the default undici transport.
+// The hooks against a real HTTP server on loopback, through the agent's API client.
+const jobsApi = (baseUrl: string, token: string, retries = 0): AgentJobsApi =>
+  new AgentJobsApi(
+    new ApiClient({
+      baseUrl,
+      tokens: { getToken: async () => token, invalidate: () => undefined },
+      retries,
+      minRetryDelayMs: 1,
+      maxRetryDelayMs: 5,
+    }),
+  );
 const TYPES = ["flexlm", "rlm"];
 const jobEnv = (id: string, licenses: string): HookEnv => ({
   SLURM_JOB_ID: id,
@@ -15,11 +26,11 @@ const jobEnv = (id: string, licenses: string): HookEnv => ({
 
 describe("prolog and epilog against a node:http License Manager API", () => {
   let fake: FakeLmApi;
-  let api: HttpJobsApi;
+  let api: AgentJobsApi;
 
   beforeAll(async () => {
     fake = await new FakeLmApi({ "abaqus.standard": 10 }).start();
-    api = new HttpJobsApi({ baseUrl: fake.url, getToken: () => "test-token" });
+    api = jobsApi(fake.url, "test-token");
   });
   afterAll(() => fake.stop());
   beforeEach(() => {
@@ -158,7 +169,7 @@ describe("prolog and epilog against a node:http License Manager API", () => {
 
   it("refuses with a 401 when the token is wrong (a refusal, not an outage)", async () => {
     const { log } = collectingLogger();
-    const badToken = new HttpJobsApi({ baseUrl: fake.url, getToken: () => "wrong" });
+    const badToken = jobsApi(fake.url, "wrong");
     const outcome = await runProlog({
       env: jobEnv("8", "abaqus.standard@flexlm:1"),
       trackedTypes: TYPES,
@@ -172,12 +183,10 @@ describe("prolog and epilog against a node:http License Manager API", () => {
 });
 
 describe("prolog when the API is down (nothing listening)", () => {
-  let api: HttpJobsApi;
+  let api: AgentJobsApi;
   beforeAll(async () => {
-    api = new HttpJobsApi({
-      baseUrl: `http://127.0.0.1:${await closedPort()}/`,
-      getToken: () => "test-token",
-    });
+    // two retries, as the API client makes them; then the outage is final
+    api = jobsApi(`http://127.0.0.1:${await closedPort()}/`, "test-token", 2);
   });
 
   it("lets the job run under 'allow' and requeues it under 'requeue'", async () => {
@@ -196,6 +205,8 @@ describe("prolog when the API is down (nothing listening)", () => {
         log,
       }),
     ).toEqual({ exitCode: 1, result: "api-down-requeued" });
-    expect(entries[0]?.message).toMatch(/unavailable: ECONNREFUSED/);
+    expect(entries[0]?.message).toMatch(
+      /unavailable: POST \/lm\/jobs failed: fetch failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+    );
   });
 });
