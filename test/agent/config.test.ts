@@ -46,7 +46,11 @@ describe("agent config", () => {
     expect(config.tools.flexlm).toBe("/opt/flexlm/bin/lmutil");
     expect(config.toolTimeoutMs).toBe(30_000);
     expect(config.metrics).toEqual({ enabled: true, host: "0.0.0.0", port: 9471 });
-    expect(config.slurm).toMatchObject({ enabled: false, clusterName: "alpha", hookTimeoutMs: 10_000 });
+    expect(config.slurm).toMatchObject({
+      enabled: false,
+      clusterName: "alpha",
+      hookTimeoutMs: 10_000,
+    });
   });
 
   it("applies defaults and trims the trailing slash of the API URL", () => {
