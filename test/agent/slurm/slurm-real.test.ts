@@ -21,7 +21,15 @@ import { parseLicenses } from "../../../src/agent/slurm/scontrol-parse.js";
 import { runCommand } from "../../../src/agent/slurm/slurm-commands.js";
 import { reconcileSlurm, SlurmReconciler } from "../../../src/agent/slurm/slurm-reconciler.js";
 import { parseJobs, SQUEUE_FORMAT, type SlurmJob } from "../../../src/agent/slurm/squeue-parse.js";
-import { FakeLmApi } from "./fake-lm-api.js";
+import {
+  checkout,
+  requireBuiltCli,
+  runAgentOnce,
+  startLicenseServer,
+  startOidc,
+  TestApi,
+  writeAgentConfig,
+} from "../../e2e/stack.js";
 
 // A real single-node Slurm 22.05 with accounting, started by the shared lab scripts (root only).
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -75,7 +83,7 @@ async function installHooks(hookDir: string, configFile: string): Promise<void> 
     const wrapper = join(hookDir, `${kind}.sh`);
     writeFileSync(
       wrapper,
-      `#!/bin/sh\nexport LMKEEPER_BIN=${shim} LMKEEPER_CONFIG=${configFile} LMKEEPER_API_TOKEN=test-token\nexec ${join(repoRoot, "deploy/slurm", `${kind}.sh`)} 2>>${join(hookDir, "hooks.log")}\n`,
+      `#!/bin/sh\nexport LMKEEPER_BIN=${shim} LMKEEPER_CONFIG=${configFile}\nexec ${join(repoRoot, "deploy/slurm", `${kind}.sh`)} 2>>${join(hookDir, "hooks.log")}\n`,
     );
     chmodSync(wrapper, 0o755);
   }
@@ -267,59 +275,160 @@ describe.runIf(isRoot)("a real Slurm 22.05", () => {
     expect(await reconciler.reservation(OPTIONS.reservationName)).toBeUndefined();
   }, 120_000);
 
-  it("runs lmkeeper slurm prolog/epilog inside slurmctld: books, requeues on 409, frees at the end", async () => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first`);
+  it("the whole agent keeps Slurm honest: blocks outside use, books in the prolog, frees in the epilog, requeues a refused job", async () => {
+    requireBuiltCli();
     const hookDir = mkdtempSync(join(tmpdir(), "lmk-hooks-"));
     chmodSync(hookDir, 0o755); // slurmctld runs the hooks as SlurmUser
-    const fake = await new FakeLmApi({ "lmktest.solver": 5 }).start();
+    const oidc = await startOidc();
+    const api = await new TestApi(oidc, join(hookDir, "api.sqlite")).start();
+    const server = await startLicenseServer(hookDir);
+    const E2E_LICENSE = "lmke2e.solver@flexlm";
+    const e2eLicense = async () => {
+      const { stdout } = await runCommand(["scontrol", "-o", "show", "lic"], 20_000);
+      return parseLicenses(stdout).find((entry) => entry.name === E2E_LICENSE);
+    };
+    const submitE2e = async (count: number) =>
+      (
+        await runCommand(
+          [
+            "sbatch",
+            "--parsable",
+            "--chdir=/tmp",
+            "--output=/dev/null",
+            `--licenses=${E2E_LICENSE}:${count}`,
+            "--wrap",
+            "sleep 60",
+          ],
+          20_000,
+        )
+      ).stdout
+        .trim()
+        .split(";")[0]!;
+    const apiJobs = async () =>
+      (await api.ok("GET", "/lm/jobs")) as Array<{
+        slurm_job_id: string;
+        username: string;
+        lead_host: string;
+        bookings: Array<{ quantity: number }>;
+      }>;
+    const hookLog = () => readFileSync(join(hookDir, "hooks.log"), "utf8");
     try {
-      const configFile = join(hookDir, "agent.yaml");
-      writeFileSync(
-        configFile,
-        `api:\n  url: ${fake.url}\nslurm:\n  tracked_types: [flexlm]\n  hook_timeout_seconds: 10\n`,
+      await api.seed({
+        product: "lmke2e",
+        features: ["solver"],
+        servers: [{ host: "127.0.0.1", port: server.port }],
+      });
+      // 4 of the 10 seats taken outside the cluster, by a workstation
+      await checkout(server, "solver", 4, "outsider", "ws9");
+      const configFile = writeAgentConfig(
+        hookDir,
+        { api, oidc },
+        {
+          slurm: {
+            enabled: true,
+            reservation_name: "lmkeeper-e2e",
+            command_timeout: 20,
+            tracked_types: ["flexlm"],
+            hook_timeout: 10,
+          },
+        },
       );
       chmodSync(configFile, 0o644);
       await installHooks(hookDir, configFile);
 
-      const booked = await submit(3);
+      const first = await runAgentOnce(configFile);
+      expect(first.stderr).toBe("");
+      expect(first.code).toBe(0);
+      const reserved = await waitFor(
+        "Total=10 Reserved=4",
+        e2eLicense,
+        (found) => found?.total === 10 && found.reserved === 4,
+      );
+      expect(reserved).toMatchObject({ total: 10, used: 0, reserved: 4, remote: true });
+      expect((await api.features())["lmke2e.solver"]).toEqual({ total: 10, used: 4, booked: 0 });
+
+      const tooMany = await submitE2e(7);
       await waitFor(
-        `job ${booked} running`,
-        () => job(booked),
+        `job ${tooMany} pending on licenses`,
+        () => job(tooMany),
+        (found) => found?.state === "PENDING" && found.reason === "Licenses",
+      );
+      const fits = await submitE2e(6);
+      await waitFor(
+        `job ${fits} running`,
+        () => job(fits),
         (found) => found?.state === "RUNNING",
         60_000,
       );
-      expect(fake.jobs.get(booked)).toEqual({
-        slurm_job_id: booked,
-        username: "root",
-        lead_host: hostname().split(".")[0],
-        bookings: [{ product_name: "lmktest", feature_name: "solver", quantity: 3 }],
-      });
+      expect((await job(tooMany))?.state).toBe("PENDING");
+      // the prolog booked the 6 seats in the API before the job started
+      expect(await apiJobs()).toEqual([
+        expect.objectContaining({
+          slurm_job_id: fits,
+          username: "root",
+          lead_host: hostname().split(".")[0],
+          bookings: [expect.objectContaining({ quantity: 6 })],
+        }),
+      ]);
+      expect((await api.features())["lmke2e.solver"]).toEqual({ total: 10, used: 4, booked: 6 });
 
-      // Slurm has 12 seats free, but the API has only 2 of its 5 left: the prolog refuses
-      const refused = await submit(3);
-      await waitFor(
-        `job ${refused} refused by the API`,
-        async () => fake.refused,
-        (ids) => ids.includes(refused),
-        60_000,
-      ).catch((error: Error) => {
-        throw new Error(
-          `${error.message}\nhook log:\n${readFileSync(join(hookDir, "hooks.log"), "utf8")}`,
-        );
-      });
-      const requeued = await job(refused);
-      expect(requeued?.state).not.toBe("RUNNING");
-      expect(fake.jobs.has(refused)).toBe(false);
+      // a cycle while the job runs: its booked seats are Slurm's own, the outside 4 stay blocked
+      const second = await runAgentOnce(configFile);
+      expect(second.code).toBe(0);
+      const decision = second.logs.find((line) => line.msg === "Slurm licenses reconciled");
+      expect(decision?.features).toEqual([
+        {
+          license: E2E_LICENSE,
+          total: 10,
+          usedOnServer: 4,
+          usedBySlurmJobs: 6,
+          bookedNotYetInUse: 6,
+          blocked: 4,
+        },
+      ]);
+      expect(await e2eLicense()).toMatchObject({ total: 10, used: 6, reserved: 4 });
 
-      await runCommand(["scancel", booked, refused], 20_000);
+      await runCommand(["scancel", tooMany, fits], 20_000);
       await waitFor(
-        `job ${booked} deleted by the epilog`,
-        async () => fake.jobs.has(booked),
-        (present) => !present,
+        `job ${fits} deleted by the epilog`,
+        async () => (await apiJobs()).length,
+        (count) => count === 0,
         60_000,
       );
+      expect((await api.features())["lmke2e.solver"]).toEqual({ total: 10, used: 4, booked: 0 });
+
+      // Slurm sees 6 free seats, but the API has promised them to another job: refused
+      await api.ok("POST", "/lm/jobs", {
+        slurm_job_id: "900001",
+        username: "someone",
+        lead_host: "elsewhere",
+        bookings: [{ product_name: "lmke2e", feature_name: "solver", quantity: 6 }],
+      });
+      const refused = await submitE2e(3);
+      await waitFor(
+        `job ${refused} refused by the API`,
+        async () => hookLog(),
+        (log) => log.includes(`"jobId":"${refused}"`) && log.includes("booking refused"),
+        60_000,
+      );
+      await waitFor(
+        `job ${refused} back in the queue`,
+        () => job(refused),
+        (found) => found !== undefined && found.state === "PENDING",
+      );
+      const { stdout: shown } = await runCommand(
+        ["scontrol", "-o", "show", "job", refused],
+        20_000,
+      );
+      expect(shown).toMatch(/ Restarts=[1-9]/);
+      expect((await apiJobs()).map((entry) => entry.slurm_job_id)).toEqual(["900001"]);
+      await runCommand(["scancel", refused], 20_000);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nhook log:\n${hookLog()}`, { cause: error });
     } finally {
-      await fake.stop();
+      await server.close();
+      await api.stop();
+      await oidc.close();
       rmSync(hookDir, { recursive: true, force: true });
     }
   }, 240_000);
