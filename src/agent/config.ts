@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { booleanLike } from "./config-values.js";
 import {
   SLURM_SECTION_KEYS,
   slurmSectionSchema,
@@ -47,14 +48,6 @@ export function envNameOf(key: string): string {
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-
-const booleanLike = z.preprocess((value) => {
-  if (typeof value !== "string") return value;
-  const lowered = value.trim().toLowerCase();
-  if (["true", "1", "yes", "on"].includes(lowered)) return true;
-  if (["false", "0", "no", "off"].includes(lowered)) return false;
-  return value;
-}, z.boolean());
 
 const httpUrl = z
   .string()

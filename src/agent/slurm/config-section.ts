@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { booleanLike } from "../config-values.js";
 import { LICENSE_SERVER_TYPES } from "../../parsers/types.js";
 
 /*
@@ -21,14 +22,6 @@ export const SLURM_SECTION_KEYS = [
   "prolog_on_api_down",
   "hook_timeout",
 ] as const;
-
-const booleanLike = z.preprocess((value) => {
-  if (typeof value !== "string") return value;
-  const lowered = value.trim().toLowerCase();
-  if (["true", "1", "yes", "on"].includes(lowered)) return true;
-  if (["false", "0", "no", "off"].includes(lowered)) return false;
-  return value;
-}, z.boolean());
 
 const slurmName = z
   .string()
