@@ -86,10 +86,12 @@ export const slurmArgv = {
     "reservation",
     name,
   ],
+  // --array: one line per array element, so each running element shows its own job id
   listJobs: (bin: SlurmBinaries, format: string) => [
     bin.squeue,
     "--noheader",
     "--all",
+    "--array",
     `--format=${format}`,
   ],
   addResource: (

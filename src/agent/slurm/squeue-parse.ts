@@ -3,8 +3,12 @@ import { splitLines } from "../../parsers/text.js";
 import { SlurmInputError } from "./errors.js";
 import { parseLicenseRequests, type LicenseRequest } from "./licenses-env.js";
 
-/** The squeue format the parser reads: job id | user | state | reason | licenses. */
-export const SQUEUE_FORMAT = "%i|%u|%T|%r|%W";
+/**
+ * The squeue format the parser reads: job id | user | state | reason | licenses. `%A` is the
+ * job's own id, which is SLURM_JOB_ID in its prolog also for an element of a job array
+ * (`%i` would print `123_4`, and bookings could never be matched to it).
+ */
+export const SQUEUE_FORMAT = "%A|%u|%T|%r|%W";
 
 export interface SlurmJob {
   /** a string: array and het jobs print ids like "123_4" or "123+0" */
@@ -29,7 +33,7 @@ export function holdsLicenses(job: SlurmJob): boolean {
   return HOLDING_STATES.has(job.state.toUpperCase());
 }
 
-/** Parses `squeue --noheader --format='%i|%u|%T|%r|%W'`. */
+/** Parses `squeue --noheader --array --format='%A|%u|%T|%r|%W'`. */
 export function parseJobs(output: string): SlurmJob[] {
   const jobs: SlurmJob[] = [];
   splitLines(output).forEach((line, index) => {

@@ -166,7 +166,7 @@ describe("SqueueJobPresence", () => {
     const { run, calls } = runner({ "/s/squeue": "502|x|RUNNING|None|(null)\n" });
     const presence = new SqueueJobPresence(settings, run);
     expect(await presence.goneJobs(jobs)).toEqual(new Set(["501"]));
-    expect(calls).toEqual(["/s/squeue --noheader --all --format=%i|%u|%T|%r|%W (1000 ms)"]);
+    expect(calls).toEqual(["/s/squeue --noheader --all --array --format=%A|%u|%T|%r|%W (1000 ms)"]);
   });
 
   it("does not ask Slurm when the API has no jobs", async () => {

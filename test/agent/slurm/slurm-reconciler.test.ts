@@ -52,7 +52,7 @@ describe("SlurmReconciler.readState", () => {
       },
     ]);
     expect(state.reservation).toBeUndefined();
-    expect(calls).toContain("squeue --noheader --all --format=%i|%u|%T|%r|%W");
+    expect(calls).toContain("squeue --noheader --all --array --format=%A|%u|%T|%r|%W");
   });
 
   it("fails the read when a call fails for another reason", async () => {
