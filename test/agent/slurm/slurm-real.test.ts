@@ -397,13 +397,16 @@ describe.runIf(isRoot)("a real Slurm 22.05", () => {
       );
       expect((await api.features())["lmke2e.solver"]).toEqual({ total: 10, used: 4, booked: 0 });
 
-      // Slurm sees 6 free seats, but the API has promised them to another job: refused
+      // Slurm sees 6 free seats, but the API has promised them to another job: refused.
+      // That job is not in Slurm and was booked two minutes ago (past the 60 s grace time).
+      api.offsetMs = -120_000;
       await api.ok("POST", "/lm/jobs", {
         slurm_job_id: "900001",
         username: "someone",
         lead_host: "elsewhere",
         bookings: [{ product_name: "lmke2e", feature_name: "solver", quantity: 6 }],
       });
+      api.offsetMs = 0;
       const refused = await submitE2e(3);
       await waitFor(
         `job ${refused} refused by the API`,
@@ -423,6 +426,15 @@ describe.runIf(isRoot)("a real Slurm 22.05", () => {
       expect(shown).toMatch(/ Restarts=[1-9]/);
       expect((await apiJobs()).map((entry) => entry.slurm_job_id)).toEqual(["900001"]);
       await runCommand(["scancel", refused], 20_000);
+
+      // squeue does not list job 900001: the next cycle deletes its stale booking
+      const third = await runAgentOnce(configFile);
+      expect(third.code).toBe(0);
+      const deleted = third.logs.filter((line) => line.msg === "booking deleted");
+      expect(deleted.map((line) => [line.slurmJobId, line.reason])).toEqual([
+        ["900001", "job-gone"],
+      ]);
+      expect((await api.features())["lmke2e.solver"]).toEqual({ total: 10, used: 4, booked: 0 });
     } catch (error) {
       throw new Error(`${(error as Error).message}\nhook log:\n${hookLog()}`, { cause: error });
     } finally {
