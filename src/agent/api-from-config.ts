@@ -1,6 +1,7 @@
 import { ApiClient } from "./api-client.js";
 import type { AgentConfig } from "./config.js";
 import { ClientCredentialsTokenProvider } from "./token.js";
+import { FileTokenStore } from "./token-store.js";
 
 /**
  * The License Manager API client as the config describes it: OIDC client-credentials tokens
@@ -10,10 +11,13 @@ import { ClientCredentialsTokenProvider } from "./token.js";
 export function createApiClient(
   config: Pick<AgentConfig, "api" | "oidc">,
   logger: { warn(fields: object, message: string): void },
+  /** a file to keep the token in between runs (the Slurm hooks' `slurm.token_cache`) */
+  tokenCachePath?: string,
 ): ApiClient {
   const tokens = config.oidc
     ? new ClientCredentialsTokenProvider(config.oidc, {
         requestTimeoutMs: config.api.requestTimeoutMs,
+        ...(tokenCachePath ? { store: new FileTokenStore(tokenCachePath) } : {}),
       })
     : undefined;
   return new ApiClient({

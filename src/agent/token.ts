@@ -1,5 +1,6 @@
 import { tokenResponseSchema } from "./api-types.js";
 import type { OidcConfig } from "./config.js";
+import type { TokenStore } from "./token-store.js";
 
 export type FetchLike = typeof fetch;
 
@@ -31,6 +32,8 @@ export interface TokenProviderOptions {
   requestTimeoutMs?: number;
   /** lifetime assumed when the provider does not send expires_in */
   defaultLifetimeMs?: number;
+  /** keeps the token beyond this process (the Slurm hooks run once per job) */
+  store?: TokenStore;
 }
 
 /** OAuth 2 client-credentials tokens, cached until shortly before they expire. */
@@ -40,6 +43,7 @@ export class ClientCredentialsTokenProvider implements TokenSource {
   private readonly refreshMarginMs: number;
   private readonly requestTimeoutMs: number;
   private readonly defaultLifetimeMs: number;
+  private readonly store: TokenStore | undefined;
   private cached: { token: string; refreshAt: number } | undefined;
   private inFlight: Promise<string> | undefined;
 
@@ -52,9 +56,11 @@ export class ClientCredentialsTokenProvider implements TokenSource {
     this.refreshMarginMs = options.refreshMarginMs ?? 30_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.defaultLifetimeMs = options.defaultLifetimeMs ?? 300_000;
+    this.store = options.store;
   }
 
   async getToken(): Promise<string> {
+    this.cached ??= this.store?.load();
     if (this.cached && this.now() < this.cached.refreshAt) return this.cached.token;
     // Concurrent callers share one request to the token endpoint.
     this.inFlight ??= this.fetchToken().finally(() => {
@@ -65,6 +71,7 @@ export class ClientCredentialsTokenProvider implements TokenSource {
 
   invalidate(): void {
     this.cached = undefined;
+    this.store?.clear();
   }
 
   private async fetchToken(): Promise<string> {
@@ -118,6 +125,7 @@ export class ClientCredentialsTokenProvider implements TokenSource {
       parsed.data.expires_in !== undefined ? parsed.data.expires_in * 1000 : this.defaultLifetimeMs;
     const margin = Math.min(this.refreshMarginMs, lifetimeMs / 2);
     this.cached = { token: parsed.data.access_token, refreshAt: requestedAt + lifetimeMs - margin };
+    this.store?.save(this.cached);
     return parsed.data.access_token;
   }
 }

@@ -21,6 +21,7 @@ export const SLURM_SECTION_KEYS = [
   "tracked_types",
   "prolog_on_api_down",
   "hook_timeout",
+  "token_cache",
 ] as const;
 
 const slurmName = z
@@ -60,6 +61,8 @@ export const slurmSectionSchema = z
     prolog_on_api_down: z.enum(["allow", "requeue"]).default("allow"),
     /** seconds; bound on the prolog's and the epilog's whole API exchange */
     hook_timeout: z.coerce.number().positive().max(300).default(10),
+    /** a file (in a directory only SlurmUser can write) where the hooks keep their API token */
+    token_cache: z.string().trim().min(1).optional(),
   })
   .prefault({});
 
@@ -74,6 +77,7 @@ export interface SlurmSettings {
   trackedTypes: string[];
   prologOnApiDown: "allow" | "requeue";
   hookTimeoutMs: number;
+  tokenCache?: string;
 }
 
 export function toSlurmSettings(section: z.output<typeof slurmSectionSchema>): SlurmSettings {
@@ -88,5 +92,6 @@ export function toSlurmSettings(section: z.output<typeof slurmSectionSchema>): S
     trackedTypes: section.tracked_types,
     prologOnApiDown: section.prolog_on_api_down,
     hookTimeoutMs: Math.round(section.hook_timeout * 1000),
+    ...(section.token_cache === undefined ? {} : { tokenCache: section.token_cache }),
   };
 }

@@ -40,7 +40,8 @@ export async function runHook(kind: HookKind, options: HookMainOptions = {}): Pr
   }
   try {
     const config = loadAgentConfig({ path: configPath, env: env as NodeJS.ProcessEnv });
-    const api = options.api ?? new AgentJobsApi(createApiClient(config, log));
+    const api =
+      options.api ?? new AgentJobsApi(createApiClient(config, log, config.slurm.tokenCache));
     const common = {
       env,
       log,

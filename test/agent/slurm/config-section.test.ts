@@ -48,6 +48,7 @@ describe("the agent config's slurm section", () => {
   tracked_types: [FlexLM, rlm]
   prolog_on_api_down: requeue
   hook_timeout: 5
+  token_cache: /var/lib/lmkeeper/slurm/token.json
 `,
     );
     expect(loadAgentConfig({ path, env: {} }).slurm).toEqual({
@@ -65,6 +66,7 @@ describe("the agent config's slurm section", () => {
       trackedTypes: ["flexlm", "rlm"],
       prologOnApiDown: "requeue",
       hookTimeoutMs: 5_000,
+      tokenCache: "/var/lib/lmkeeper/slurm/token.json",
     });
   });
 

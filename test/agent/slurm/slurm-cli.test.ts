@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevOidcProvider } from "../../../src/api/dev-oidc.js";
@@ -59,7 +59,11 @@ describe("lmkeeper slurm prolog/epilog (built CLI, real API)", () => {
       dir.path,
       { api, oidc },
       {
-        slurm: { tracked_types: ["flexlm"], hook_timeout: 5 },
+        slurm: {
+          tracked_types: ["flexlm"],
+          hook_timeout: 5,
+          token_cache: join(dir.path, "token.json"),
+        },
       },
     );
   });
@@ -71,6 +75,10 @@ describe("lmkeeper slurm prolog/epilog (built CLI, real API)", () => {
 
   it("books, refuses the next job with exit 1, and frees the seats in the epilog", async () => {
     expect(await run("prolog", job, config)).toEqual({ code: 0, stderr: expect.any(String) });
+    // the token is kept for the next hook run, readable by its owner only
+    const cached = join(dir.path, "token.json");
+    expect(statSync(cached).mode & 0o777).toBe(0o600);
+    const token = (JSON.parse(readFileSync(cached, "utf8")) as { token: string }).token;
     const jobs = () =>
       api.ok("GET", "/lm/jobs") as Promise<
         Array<{ slurm_job_id: string; username: string; lead_host: string; bookings: unknown[] }>
@@ -89,6 +97,7 @@ describe("lmkeeper slurm prolog/epilog (built CLI, real API)", () => {
     expect((await jobs()).map((entry) => entry.slurm_job_id)).toEqual(["77"]);
     expect((await run("epilog", job, config)).code).toBe(0);
     expect(await jobs()).toEqual([]);
+    expect((JSON.parse(readFileSync(cached, "utf8")) as { token: string }).token).toBe(token);
   });
 
   it("treats a wrong client secret as a refusal, not an outage", async () => {
