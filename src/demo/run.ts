@@ -117,7 +117,7 @@ async function runOnStack(
   write(
     [
       "lmkeeper demo: the reference license server, the License Manager API and the agent on loopback",
-      `  license server  ${stack.server.url}  (lmutil lmstat -a -c ${stack.server.port}@127.0.0.1)`,
+      `  license server  ${stack.server.url}  (try: lmkeeper lmstat -a -c ${stack.server.port}@127.0.0.1)`,
       `  API             ${stack.api.url}/lm  (OpenAPI at ${stack.api.url}/lm/docs)`,
       `  OIDC tokens     ${stack.oidc.tokenUrl}  (client ${stack.client.id})`,
       `  agent metrics   http://127.0.0.1:${metricsServer.port}/metrics`,
