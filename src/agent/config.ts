@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { booleanLike } from "./config-values.js";
+import type { HostedServerSection } from "./hosted-server.js";
 import {
   SLURM_SECTION_KEYS,
   slurmSectionSchema,
@@ -74,6 +76,8 @@ const rawSchema = z.strictObject({
       resource: nonEmpty.optional(),
     })
     .optional(),
+  // the reference server's own keys; validated by server-core when the agent hosts it
+  server: z.record(z.string(), z.unknown()).optional(),
   cluster_client_id: nonEmpty,
   schedule: nonEmpty.default("* * * * *"),
   tools: z
@@ -104,6 +108,8 @@ export interface OidcConfig {
 export interface AgentConfig {
   api: { url: string; requestTimeoutMs: number; retries: number };
   oidc?: OidcConfig;
+  /** `server:`: host the reference license server in this process (see hosted-server.ts) */
+  server?: HostedServerSection;
   clusterClientId: string;
   schedule: string;
   /** per license-server type: path of the vendor tool */
@@ -218,6 +224,9 @@ export function loadAgentConfig(options: LoadConfigOptions = {}): AgentConfig {
       retries: value.api.retries,
     },
     ...(oidc ? { oidc } : {}),
+    ...(value.server
+      ? { server: { settings: value.server, baseDir: dirname(resolve(path)), source: path } }
+      : {}),
     clusterClientId: value.cluster_client_id,
     schedule: value.schedule,
     tools,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair } from "jose";
@@ -108,6 +109,8 @@ export async function startDevOidcProvider(options: DevOidcOptions): Promise<Dev
     })),
     adapter: memoryAdapterClass(),
     jwks: { keys: [signingKey] },
+    // Client credentials use no cookies; random keys still keep the provider's cookie signing on.
+    cookies: { keys: [randomBytes(32).toString("base64url")] },
     ttl: { ClientCredentials: options.accessTokenTtl ?? 3600 },
     features: {
       devInteractions: { enabled: false },

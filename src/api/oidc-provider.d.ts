@@ -24,6 +24,7 @@ declare module "oidc-provider" {
     adapter?: new (name: string) => Adapter;
     clients?: Array<Record<string, unknown>>;
     jwks?: { keys: Array<Record<string, unknown>> };
+    cookies?: { keys?: string[] };
     features?: Record<string, unknown>;
     ttl?: Record<string, number | ((...args: unknown[]) => number)>;
     extraTokenClaims?: (

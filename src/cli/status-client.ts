@@ -7,7 +7,13 @@ import { request } from "undici";
 import { z } from "zod";
 import type { ServerAddress } from "../parsers/types.js";
 import { lmstatBanner } from "../server-core/status/flexlm.js";
-import { renderStatus } from "../server-core/status/render.js";
+import {
+  isStatusFormat,
+  renderStatus,
+  STATUS_FORMATS,
+  StatusFormatError,
+} from "../server-core/status/render.js";
+import { VERSION } from "./version.js";
 import type { StatusSnapshot } from "../server-core/status/snapshot.js";
 
 export const DEFAULT_FLEXLM_PORT = 27000;
@@ -160,6 +166,8 @@ export interface StatusQuery extends FetchStatusOptions {
   features?: string[];
   /** only this vendor daemon's features (`lmstat -S VENDOR`), compared case-insensitively */
   vendor?: string;
+  /** LM-X only: the `-licstatxml` form */
+  xml?: boolean;
   now?: Date;
 }
 
@@ -180,16 +188,26 @@ export interface StatusOutput {
 
 /** Tries each server of the spec in order; the first that answers is printed. */
 export async function queryStatus(query: StatusQuery): Promise<StatusOutput> {
+  if (!isStatusFormat(query.format)) {
+    throw new StatusFormatError(
+      `unknown status format "${query.format}" (known: ${STATUS_FORMATS.join(", ")})`,
+    );
+  }
+  if (query.xml && query.format !== "lmx") {
+    throw new StatusFormatError(`the XML form exists only for the lmx format, not ${query.format}`);
+  }
   const servers = parseLicenseSpec(query.licenseSpec);
+  const renderOptions = {
+    licenseSpec: query.licenseSpec,
+    ...(query.features ? { features: query.features } : {}),
+    ...(query.now ? { now: query.now } : {}),
+    ...(query.xml ? { xml: true } : {}),
+  };
   let lastError = new StatusUnavailableError(CANNOT_READ);
   for (const server of servers) {
     try {
       const snapshot = onlyVendor(await fetchStatusSnapshot(server, query), query.vendor);
-      const text = renderStatus(query.format, snapshot, {
-        licenseSpec: query.licenseSpec,
-        ...(query.features ? { features: query.features } : {}),
-        ...(query.now ? { now: query.now } : {}),
-      });
+      const text = renderStatus(query.format, snapshot, renderOptions);
       return { stdout: text, exitCode: snapshot.server.up ? 0 : 1 };
     } catch (error) {
       if (!(error instanceof StatusUnavailableError)) throw error;
@@ -197,8 +215,36 @@ export async function queryStatus(query: StatusQuery): Promise<StatusOutput> {
     }
   }
   const now = query.now ?? new Date();
+  if (query.format === "flexlm") {
+    return {
+      stdout: `${lmstatBanner(now)}\nError getting status: ${lastError.lmutilText}\n`,
+      exitCode: 1,
+    };
+  }
+  // every other tool names the server it could not reach: the last one tried
+  const last = servers[servers.length - 1] as ServerAddress;
   return {
-    stdout: `${lmstatBanner(now)}\nError getting status: ${lastError.lmutilText}\n`,
+    stdout: renderStatus(query.format, unreachableSnapshot(last, now), renderOptions),
     exitCode: 1,
+  };
+}
+
+/**
+ * What a vendor tool knows of a server it cannot reach: its address and that it is down.
+ * Each renderer prints its tool's own "cannot connect" text for it.
+ */
+export function unreachableSnapshot(server: ServerAddress, now: Date): StatusSnapshot {
+  return {
+    generatedAt: now.toISOString(),
+    server: {
+      host: server.host,
+      port: server.port,
+      version: VERSION,
+      licenseFiles: [],
+      role: "standalone",
+      up: false,
+    },
+    vendors: [],
+    features: [],
   };
 }

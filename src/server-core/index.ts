@@ -26,3 +26,4 @@ export type {
   StatusVendor,
 } from "./status/snapshot.js";
 export { LicenseFileError, parseLicenseFile, type LicenseFile } from "./license-file.js";
+export { EntitlementsError } from "./entitlements.js";

@@ -95,3 +95,8 @@ export function toSlurmSettings(section: z.output<typeof slurmSectionSchema>): S
     ...(section.token_cache === undefined ? {} : { tokenCache: section.token_cache }),
   };
 }
+
+/** The section as a file without `slurm:` gives it: Slurm off, every default. */
+export function defaultSlurmSettings(): SlurmSettings {
+  return toSlurmSettings(slurmSectionSchema.parse(undefined));
+}

@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import type { Logger } from "pino";
+import type { HostedServer, HostedServerSection } from "../../agent/hosted-server.js";
 
 interface AgentOptions {
   config?: string;
@@ -48,9 +50,12 @@ async function runAgentCommand(options: AgentOptions): Promise<number> {
   });
   logger.debug({ config }, "configuration loaded");
   const statusIntervalSeconds = await scheduleIntervalSeconds(config.schedule);
+  const hosted = await startConfiguredServer(config.server, logger);
+  if (hosted === "failed") return AGENT_EXIT.badConfig;
 
   if (options.once) {
     const result = await createCycleRunner(config, { logger, statusIntervalSeconds })();
+    await hosted?.close();
     logger.flush();
     return result.success ? AGENT_EXIT.ok : AGENT_EXIT.cycleFailed;
   }
@@ -87,7 +92,26 @@ async function runAgentCommand(options: AgentOptions): Promise<number> {
   });
   await daemon.stop();
   await metricsServer?.close();
+  await hosted?.close();
   logger.info("agent stopped");
   logger.flush();
   return AGENT_EXIT.ok;
+}
+
+/** The `server:` section's license server, started before the first cycle; "failed" is reported. */
+async function startConfiguredServer(
+  section: HostedServerSection | undefined,
+  logger: Logger,
+): Promise<HostedServer | undefined | "failed"> {
+  if (section === undefined) return undefined;
+  const { HostedServerConfigError, startHostedServer } =
+    await import("../../agent/hosted-server.js");
+  try {
+    return await startHostedServer(section, logger);
+  } catch (error) {
+    const reason = error instanceof HostedServerConfigError ? "invalid" : "cannot start";
+    process.stderr.write(`lmkeeper agent: server: ${reason}: ${(error as Error).message}\n`);
+    logger.flush();
+    return "failed";
+  }
 }

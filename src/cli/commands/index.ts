@@ -3,6 +3,7 @@ import { registerAgentCommand } from "./agent.js";
 import { registerApiCommand } from "./api.js";
 import { registerCheckinCommand } from "./checkin.js";
 import { registerCheckoutCommand } from "./checkout.js";
+import { registerDemoCommand } from "./demo.js";
 import { registerParseCommand } from "./parse.js";
 import { registerServerCommand } from "./server.js";
 import { registerSlurmCommand } from "./slurm.js";
@@ -22,4 +23,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerAgentCommand,
   registerSlurmCommand,
   registerStatusCommands,
+  registerDemoCommand,
 ];

@@ -18,6 +18,7 @@ interface StatusFlags {
   f?: string;
   t?: string;
   scheme?: string;
+  xml?: boolean;
 }
 
 function licenseSpecFrom(flag: string | undefined): string | undefined {
@@ -49,6 +50,7 @@ interface RunOptions {
   vendor?: string;
   timeout: string | undefined;
   scheme: string | undefined;
+  xml?: boolean;
 }
 
 async function run({
@@ -59,6 +61,7 @@ async function run({
   vendor,
   timeout,
   scheme,
+  xml,
 }: RunOptions): Promise<void> {
   try {
     if (spec === undefined) {
@@ -73,6 +76,7 @@ async function run({
       ...(features ? { features } : {}),
       ...(vendor !== undefined ? { vendor } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(xml ? { xml } : {}),
     });
     process.stdout.write(output.stdout);
     process.exitCode = output.exitCode;
@@ -121,6 +125,7 @@ export function registerStatusCommands(program: Command): void {
     .option("-f <feature>", "only this feature")
     .option("-t <seconds>", "give up on a server after this long")
     .option("--scheme <scheme>", "http or https (default: LMKEEPER_STATUS_SCHEME or http)")
+    .option("--xml", "lmx only: print `lmxendutil -licstatxml` instead of `-licstat`")
     .action(async (flags: StatusFlags) => {
       await run({
         command: "status",
@@ -129,6 +134,7 @@ export function registerStatusCommands(program: Command): void {
         features: flags.f === undefined ? undefined : [flags.f],
         timeout: flags.t,
         scheme: flags.scheme,
+        ...(flags.xml ? { xml: true } : {}),
       });
     });
 }

@@ -20,6 +20,8 @@ export interface RenderStatusOptions {
   now?: Date;
   /** how the client named the server (`27000@lic1`), where the format prints it */
   licenseSpec?: string;
+  /** LM-X only: `lmxendutil -licstatxml` instead of `-licstat` */
+  xml?: boolean;
 }
 
 export type StatusRenderer = (snapshot: StatusSnapshot, opts: RenderStatusOptions) => string;
@@ -28,7 +30,8 @@ const RENDERERS: Record<StatusFormat, StatusRenderer> = {
   flexlm: renderLmstat,
   rlm: (snapshot, opts) => renderRlmStatus(onlyFeatures(snapshot, opts.features)),
   lsdyna: (snapshot, opts) => renderLsdynaStatus(onlyFeatures(snapshot, opts.features)),
-  lmx: (snapshot, opts) => renderLmxStatus(onlyFeatures(snapshot, opts.features)),
+  lmx: (snapshot, opts) =>
+    renderLmxStatus(onlyFeatures(snapshot, opts.features), opts.xml ? { xml: true } : {}),
   olicense: renderOlicenseStatus,
   dsls: renderDslsStatus,
 };
