@@ -91,6 +91,7 @@ export class PolicyService {
         JSON.parse(text),
         accessConfigFile,
       );
+      await policy.store.saveAccessConfig(text, accessConfigFile, service.now());
     } else {
       const stored = policy.store.loadAccessConfig();
       if (stored) {
