@@ -114,12 +114,10 @@ export function registerPolicyRoutes(app: FastifyInstance, context: PolicyRouteC
       answer(reply, async () => {
         const groups = parseReservationImport(request.body, "reservation import");
         await policy.addReservationGroups(groups);
-        return reply
-          .code(201)
-          .send({
-            imported: groups.map((group) => group.name),
-            reservations: policy.reservations(),
-          });
+        return reply.code(201).send({
+          imported: groups.map((group) => group.name),
+          reservations: policy.reservations(),
+        });
       }),
     );
 
