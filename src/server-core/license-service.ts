@@ -22,6 +22,9 @@ import type { Store } from "./store.js";
 
 export type LeaseErrorCode = "LEASE_NOT_FOUND" | "LEASE_EXPIRED" | "LEASE_REVOKED";
 
+/** How long a revoked lease's holder can still learn of it (a client's grace period). */
+export const REVOCATION_MEMORY_MS = 7 * 24 * 3600 * 1000;
+
 export interface CheckoutOptions {
   /** a prioritylist client: when nothing is free, the least recently seen lease makes room */
   priority?: boolean;
@@ -237,11 +240,18 @@ export class LicenseService {
     return behind.length;
   }
 
-  /** Frees every lease past its expiry; returns how many. */
+  /** Frees every lease past its expiry (and forgets old revocations); returns how many. */
   async sweep(): Promise<number> {
     const now = this.now();
     const expired = [...this.leases.values()].filter((lease) => lease.expiresAt <= now);
-    await Promise.all(expired.map((lease) => this.release(lease)));
+    const forgotten = [...this.revoked.values()].filter(
+      (record) => record.revokedAt <= now - REVOCATION_MEMORY_MS,
+    );
+    for (const record of forgotten) this.revoked.delete(record.leaseId);
+    await Promise.all([
+      ...expired.map((lease) => this.release(lease)),
+      ...forgotten.map((record) => forgetRevocation(this.store, record.leaseId)),
+    ]);
     return expired.length;
   }
 

@@ -207,4 +207,18 @@ describe("priority", () => {
     expect(told.body.error.code).toBe("LEASE_REVOKED");
     expect(server.service.liveLeases().map((lease) => lease.user)).toEqual(["bob", "kate"]);
   });
+
+  it("forgets a revocation nobody asked about after a week", async () => {
+    await setAccess({ prioritylist: [{ userName: "kate" }] });
+    const alice = await checkout(server, { feature: "mesher", user: "alice" });
+    await checkout(server, { feature: "mesher", user: "bob" });
+    expect((await checkout(server, { feature: "mesher", user: "kate" })).status).toBe(201);
+    clock.advance(7 * 24 * 3600 - 1);
+    await server.service.sweep();
+    clock.advance(1);
+    await server.service.sweep();
+    const gone = await api(server, "POST", `/api/1.0/leases/${alice.body.lease.id}/heartbeat`);
+    expect(gone.status).toBe(404);
+    expect(gone.body.error.code).toBe("LEASE_NOT_FOUND");
+  });
 });
