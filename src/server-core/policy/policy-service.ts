@@ -58,7 +58,14 @@ export class PolicyService {
   private accessSource = "(none)";
   private ldapPools = new Map<string, LdapPool>();
   private cached:
-    { pools: readonly Pool[]; holds: readonly Hold[]; views: ReservationView[] } | undefined;
+    | {
+        pools: readonly Pool[];
+        /** the next START or expiry of a pool: placements change then */
+        until: number;
+        holds: readonly Hold[];
+        views: ReservationView[];
+      }
+    | undefined;
 
   private constructor(
     private readonly service: LicenseService,
@@ -252,11 +259,14 @@ export class PolicyService {
     return pool.exists(filter);
   }
 
-  /** Holds and reservation statuses for the current pools, recomputed when either changes. */
+  /**
+   * Holds and reservation statuses for the current pools, recomputed when policy or pools
+   * change, or a pool starts or expires.
+   */
   private current(): { holds: readonly Hold[]; views: ReservationView[] } {
     const pools = this.service.pools();
-    if (this.cached?.pools === pools) return this.cached;
     const now = this.service.now();
+    if (this.cached?.pools === pools && now < this.cached.until) return this.cached;
     const plan = planReservations(this.groups, pools, now);
     let holds: readonly Hold[] = plan.holds;
     this.modelProblem = undefined;
@@ -267,7 +277,14 @@ export class PolicyService {
         this.modelProblem = `${(error as Error).message}; its named pools keep no seats until the licenses suffice or the model changes`;
       }
     }
-    this.cached = { pools, holds, views: plan.views };
+    const until = Math.min(
+      ...pools.flatMap((pool) =>
+        [pool.startsAt, pool.expiresAt].filter(
+          (at): at is number => typeof at === "number" && at > now,
+        ),
+      ),
+    );
+    this.cached = { pools, until, holds, views: plan.views };
     return this.cached;
   }
 }

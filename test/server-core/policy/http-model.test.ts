@@ -119,6 +119,7 @@ describe("named license pools through HTTP", () => {
           { feature: "RSU", version: "2019.1", allocated: 5, used: 0 },
           { feature: "RS0", version: "2019.1", allocated: 5, used: 0 },
           { feature: "ALL", version: "2019.1", allocated: 5, used: 0 },
+          { feature: "viewer", version: "1.0", allocated: 2, used: 0 },
         ],
       },
     ]);

@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../../src/server-core/server.js";
-import { api, tempDir } from "../helpers.js";
+import { api, ManualClock, tempDir } from "../helpers.js";
 import { admin, checkout, putModel, startPolicyServer } from "./setup.js";
 
 let dir: ReturnType<typeof tempDir>;
 let server: RunningServer;
+let clock: ManualClock;
 
 beforeEach(async () => {
   dir = tempDir();
-  ({ server } = await startPolicyServer(dir.path));
+  ({ server, clock } = await startPolicyServer(dir.path));
 });
 
 afterEach(async () => {
@@ -221,6 +222,25 @@ describe("reservations through HTTP", () => {
         },
       },
     ]);
+  });
+
+  it("turns unsatisfiable when the license it sits on expires", async () => {
+    await admin(server, "POST", "/reservations", {
+      name: "View",
+      reservations: [
+        { hostId: "alice", idType: "USER", feature: "viewer", version: "1.0", count: 1 },
+      ],
+    });
+    const status = async () =>
+      (await admin(server, "GET", "/reservations")).body.reservations.map(
+        (entry: { status: string }) => entry.status,
+      );
+    expect(await status()).toEqual(["satisfiable"]);
+    clock.advance(10 * 24 * 3600);
+    expect(await status()).toEqual(["unsatisfiable"]);
+    expect((await checkout(server, { feature: "viewer", user: "alice" })).body.error.code).toBe(
+      "LICENSE_EXPIRED",
+    );
   });
 
   it("cannot be active together with named license pools", async () => {
