@@ -111,6 +111,7 @@ export async function startServer(
         pools: service.pools(),
         leases: service.liveLeases(),
         now: now(),
+        reservationsOf: (poolId) => policy?.statusReservations(poolId) ?? [],
       });
     app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;

@@ -18,6 +18,8 @@ export interface Hold {
   poolId: string;
   count: number;
   isHolder(client: ClientIdentity): boolean;
+  /** how status output names the holder (FlexLM's RESERVATION lines) */
+  holder: { kind: "USER" | "HOST" | "GROUP"; name: string };
 }
 
 export interface PoolAttribution {

@@ -67,6 +67,7 @@ export function planNamedPools(
         poolId: part.poolId,
         count: part.count,
         isHolder: (client) => namedPoolOf(model.rules, client) === pool,
+        holder: { kind: "GROUP", name: pool },
       });
     }
   });

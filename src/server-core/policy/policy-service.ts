@@ -11,7 +11,8 @@ import {
   type AccessConfig,
 } from "./access-rules.js";
 import { LdapUnavailableError, PolicyConflictError, PolicyError } from "./errors.js";
-import type { Hold } from "./holds.js";
+import { attribute, type Hold } from "./holds.js";
+import type { StatusReservation } from "../status/snapshot.js";
 import { connectLdapPools, type LdapPool } from "./ldap.js";
 import { parseModelDefinition, type ModelDefinition } from "./model-definition.js";
 import { describePools, planNamedPools, type LicensePoolView } from "./named-pools.js";
@@ -220,6 +221,21 @@ export class PolicyService {
     this.model = undefined;
     this.cached = undefined;
     return name;
+  }
+
+  /** Kept seats not in use on one pool, per holder, for status output. */
+  statusReservations(poolId: string): StatusReservation[] {
+    const { holds, usedInHold } = attribute(this.service.engineState, poolId, this.service.now());
+    const rows: StatusReservation[] = [];
+    holds.forEach((hold, index) => {
+      const idle = hold.count - (usedInHold[index] ?? 0);
+      const row = rows.find(
+        (entry) => entry.kind === hold.holder.kind && entry.name === hold.holder.name,
+      );
+      if (row) row.count += idle;
+      else rows.push({ kind: hold.holder.kind, name: hold.holder.name, count: idle });
+    });
+    return rows.filter((row) => row.count > 0);
   }
 
   licensePools(): LicensePoolView[] {

@@ -133,6 +133,7 @@ export function planReservations(
         poolId: part.poolId,
         count: part.count,
         isHolder: (client) => isReservationHolder(reservation, client),
+        holder: { kind: reservation.idType === "USER" ? "USER" : "HOST", name: reservation.hostId },
       });
     }
   });

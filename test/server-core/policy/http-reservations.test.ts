@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { flexlmParser } from "../../../src/parsers/flexlm.js";
 import type { RunningServer } from "../../../src/server-core/server.js";
+import { renderLmstat } from "../../../src/server-core/status/flexlm.js";
 import { api, ManualClock, tempDir } from "../helpers.js";
 import { admin, checkout, putModel, startPolicyServer } from "./setup.js";
 
@@ -222,6 +224,32 @@ describe("reservations through HTTP", () => {
         },
       },
     ]);
+  });
+
+  it("shows idle reserved seats in status output, which the FlexLM parser reads back", async () => {
+    await admin(server, "POST", "/reservations", LAB);
+    await checkout(server, { feature: "solver", user: "carol" });
+    await checkout(server, { feature: "solver", user: "alice" });
+    const status = await api(server, "GET", "/api/1.0/status");
+    const solver = status.body.features.find(
+      (feature: { name: string }) => feature.name === "solver",
+    );
+    expect(
+      solver.pools.map((pool: { version: string; reservations: unknown[] }) => [
+        pool.version,
+        pool.reservations,
+      ]),
+    ).toEqual([
+      ["1.0", [{ kind: "USER", name: "alice", count: 1 }]],
+      ["2.0", [{ kind: "HOST", name: "ws-9", count: 1 }]],
+    ]);
+    const text = renderLmstat(server.snapshot());
+    expect(text).toContain("\t1 RESERVATION for USER alice (");
+    expect(text).toContain("\t1 RESERVATION for HOST ws-9 (");
+    const parsed = flexlmParser
+      .parse(text)
+      .features.find((feature) => feature.feature === "solver");
+    expect([parsed?.total, parsed?.used, parsed?.reserved]).toEqual([4, 4, 2]);
   });
 
   it("turns unsatisfiable when the license it sits on expires", async () => {
