@@ -1,3 +1,4 @@
+import { createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAccessConfig } from "../../../src/server-core/policy/access-rules.js";
 import { PolicyError } from "../../../src/server-core/policy/errors.js";
@@ -67,5 +68,42 @@ describe("LDAP connection pool against a real slapd", () => {
     expect((closed as Error).message).toMatch(
       /ldap.directory: cannot connect and bind to ldap:\/\/127.0.0.1:1/,
     );
+  });
+
+  it("gives up on a directory that accepts connections but never answers, after responseTO", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    try {
+      const config = parseAccessConfig(
+        {
+          ldap: {
+            mute: {
+              url: `ldap://127.0.0.1:${port}`,
+              masterDn: LDAP_ADMIN_DN,
+              password: LDAP_ADMIN_PASSWORD,
+              connectionTO: 300,
+              responseTO: 300,
+            },
+          },
+        },
+        "access-config.json",
+      );
+      const error = await connectLdapPools(config.ldap, "access-config.json").catch(
+        (caught: unknown) => caught as Error,
+      );
+      expect(error).toBeInstanceOf(PolicyError);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^access-config.json: ldap.mute: cannot connect and bind to ldap://127.0.0.1:${port} as "${LDAP_ADMIN_DN}": .*time`,
+          "i",
+        ),
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
