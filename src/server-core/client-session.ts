@@ -147,8 +147,12 @@ async function checkinUnlocked(
     try {
       await client.checkin(held.lease.id);
     } catch (error) {
-      // a lease the server has already freed is checked in as far as anyone cares
-      if (!(error instanceof LicenseServerError && error.code === "LEASE_NOT_FOUND")) {
+      // a lease the server has already freed (or revoked for a priority user) is checked in
+      // as far as anyone cares
+      if (!(
+        error instanceof LicenseServerError &&
+        (error.code === "LEASE_NOT_FOUND" || error.code === "LEASE_REVOKED")
+      )) {
         writeClientState(options.statePath, {
           version: 1,
           leases: [...kept, ...state.leases.slice(state.leases.indexOf(held))],

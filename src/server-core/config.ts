@@ -16,6 +16,8 @@ const configSchema = z
       .optional(),
     licenseFiles: z.array(z.string().min(1)).default([]),
     entitlementsFile: z.string().min(1).optional(),
+    /** access-config.json (whitelist, blacklist, prioritylist, LDAP); replaces the stored one at start */
+    accessConfig: z.string().min(1).optional(),
     database: z.string().min(1),
     leaseSeconds: z.number().int().positive().default(300),
     /** how often expired leases are removed from storage */
@@ -57,6 +59,7 @@ export function parseServerConfig(data: unknown, source: string, baseDir: string
     licenseFiles: config.licenseFiles.map(at),
     entitlementsFile:
       config.entitlementsFile === undefined ? undefined : at(config.entitlementsFile),
+    accessConfig: config.accessConfig === undefined ? undefined : at(config.accessConfig),
     database: at(config.database),
     tls: config.tls && { cert: at(config.tls.cert), key: at(config.tls.key) },
   };

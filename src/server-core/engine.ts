@@ -1,3 +1,5 @@
+import { freeFor, type Hold } from "./policy/holds.js";
+
 /**
  * The allocation engine: pure decisions over an explicit state. No I/O, no clock of its own:
  * `now` (epoch ms) is always passed in, so tests drive time.
@@ -54,11 +56,13 @@ export interface CheckoutRequest {
   deviceId: string;
 }
 
-/** What the engine reads. Later policy (reservations, access rules) extends this. */
+/** What the engine reads. */
 export interface EngineState {
   pools: readonly Pool[];
   /** live and not-yet-swept leases of a pool; the engine ignores those past expiry */
   leasesOf(poolId: string): Iterable<Lease>;
+  /** seats kept for reservations or named license pools (src/server-core/policy) */
+  holds?: readonly Hold[];
 }
 
 export type DenialCode =
@@ -140,7 +144,7 @@ export function allocate(state: EngineState, request: CheckoutRequest, now: numb
   ];
   for (const pool of ordered) {
     if (pool.count === "uncounted") return { kind: "grant", poolId: pool.id, count: request.count };
-    if (pool.count - poolInUse(state, pool.id, now) >= request.count) {
+    if (freeFor(state, pool.id, pool.count, request, now) >= request.count) {
       return { kind: "grant", poolId: pool.id, count: request.count };
     }
   }
@@ -151,7 +155,13 @@ export function allocate(state: EngineState, request: CheckoutRequest, now: numb
       `${request.count} licenses of "${request.feature}" were requested; no pool has more than ${largest}`,
     );
   }
-  return deny("ALL_IN_USE", `All licenses of "${request.feature}" are in use`);
+  const held = (state.holds ?? []).some((hold) => current.some((pool) => pool.id === hold.poolId));
+  return deny(
+    "ALL_IN_USE",
+    held
+      ? `All licenses of "${request.feature}" are in use or kept for others`
+      : `All licenses of "${request.feature}" are in use`,
+  );
 }
 
 function deny(code: DenialCode, message: string): Decision {

@@ -10,9 +10,25 @@ import {
 } from "./engine.js";
 import { planActivation, type ActivationErrorCode, type Entitlement } from "./entitlements.js";
 import { poolFromActivation } from "./pools.js";
+import type { Hold } from "./policy/holds.js";
+import {
+  forgetRevocation,
+  PolicyStore,
+  recordRevocation,
+  type RevocationRecord,
+} from "./policy/policy-store.js";
+import { chooseRevocation } from "./policy/priority.js";
 import type { Store } from "./store.js";
 
-export type LeaseErrorCode = "LEASE_NOT_FOUND" | "LEASE_EXPIRED";
+export type LeaseErrorCode = "LEASE_NOT_FOUND" | "LEASE_EXPIRED" | "LEASE_REVOKED";
+
+/** How long a revoked lease's holder can still learn of it (a client's grace period). */
+export const REVOCATION_MEMORY_MS = 7 * 24 * 3600 * 1000;
+
+export interface CheckoutOptions {
+  /** a prioritylist client: when nothing is free, the least recently seen lease makes room */
+  priority?: boolean;
+}
 
 export type CheckoutOutcome =
   { ok: true; lease: Lease; pool: Pool } | { ok: false; code: DenialCode; message: string };
@@ -41,6 +57,8 @@ export class LicenseService {
   private readonly freeHandles: number[] = [];
   private nextHandle = 1;
   private poolList: Pool[] = [];
+  private holdSource: () => readonly Hold[] = () => [];
+  private readonly revoked = new Map<string, RevocationRecord>();
   readonly engineState: EngineState;
 
   constructor(
@@ -54,13 +72,24 @@ export class LicenseService {
     const stored = store.loadLeases();
     this.nextHandle = Math.max(0, ...stored.map((lease) => lease.handle)) + 1;
     for (const lease of stored) this.addLease(lease);
+    for (const record of new PolicyStore(store).loadRevocations())
+      this.revoked.set(record.leaseId, record);
     const pools = (): Pool[] => this.poolList;
+    const holds = (): readonly Hold[] => this.holdSource();
     this.engineState = {
       get pools() {
         return pools();
       },
+      get holds() {
+        return holds();
+      },
       leasesOf: (poolId) => this.leasesByPool.get(poolId) ?? [],
     };
+  }
+
+  /** Where the seats kept by reservations or named pools come from (the policy layer). */
+  setHoldSource(source: () => readonly Hold[]): void {
+    this.holdSource = source;
   }
 
   now(): number {
@@ -90,9 +119,27 @@ export class LicenseService {
     return this.activations.get(code) ?? 0;
   }
 
-  async checkout(request: CheckoutRequest): Promise<CheckoutOutcome> {
+  async checkout(
+    request: CheckoutRequest,
+    options: CheckoutOptions = {},
+  ): Promise<CheckoutOutcome> {
     const now = this.now();
-    const decision = allocate(this.engineState, request, now);
+    let decision = allocate(this.engineState, request, now);
+    let revocation: RevocationRecord | undefined;
+    if (decision.kind === "deny" && decision.code === "ALL_IN_USE" && options.priority) {
+      const chosen = chooseRevocation(this.engineState, request, now);
+      if (chosen) {
+        decision = chosen.decision;
+        revocation = {
+          leaseId: chosen.lease.id,
+          feature: chosen.lease.feature,
+          user: chosen.lease.user,
+          host: chosen.lease.host,
+          revokedAt: now,
+          revokedFor: `${request.user}@${request.host}`,
+        };
+      }
+    }
     if (decision.kind === "deny")
       return { ok: false, code: decision.code, message: decision.message };
     const pool = this.poolList.find((candidate) => candidate.id === decision.poolId);
@@ -112,11 +159,23 @@ export class LicenseService {
       lastSeenAt: now,
       expiresAt: now + this.options.leaseMs,
     };
+    const victim = revocation && this.leases.get(revocation.leaseId);
+    if (revocation && victim) {
+      this.removeLease(victim);
+      this.revoked.set(revocation.leaseId, revocation);
+    }
     this.addLease(lease);
     try {
-      await this.store.insertLease(lease);
+      await Promise.all([
+        this.store.insertLease(lease),
+        revocation ? recordRevocation(this.store, revocation) : undefined,
+      ]);
     } catch (error) {
       this.removeLease(lease);
+      if (revocation && victim) {
+        this.revoked.delete(revocation.leaseId);
+        this.addLease(victim);
+      }
       throw error;
     }
     return { ok: true, lease, pool };
@@ -125,8 +184,7 @@ export class LicenseService {
   async heartbeat(id: string): Promise<LeaseOutcome> {
     const now = this.now();
     const lease = this.leases.get(id);
-    if (!lease)
-      return { ok: false, code: "LEASE_NOT_FOUND", message: `No lease ${id} on this server` };
+    if (!lease) return this.notFoundOrRevoked(id);
     if (lease.expiresAt <= now) {
       await this.release(lease);
       return { ok: false, code: "LEASE_EXPIRED", message: `Lease ${id} expired; check out again` };
@@ -145,10 +203,23 @@ export class LicenseService {
 
   async checkin(id: string): Promise<LeaseOutcome> {
     const lease = this.leases.get(id);
-    if (!lease)
-      return { ok: false, code: "LEASE_NOT_FOUND", message: `No lease ${id} on this server` };
+    if (!lease) return this.notFoundOrRevoked(id);
     await this.release(lease);
     return { ok: true, lease };
+  }
+
+  /** A revoked lease's holder is told once, on its next call; after that the id is unknown. */
+  private async notFoundOrRevoked(id: string): Promise<LeaseOutcome> {
+    const record = this.revoked.get(id);
+    if (!record)
+      return { ok: false, code: "LEASE_NOT_FOUND", message: `No lease ${id} on this server` };
+    this.revoked.delete(id);
+    await forgetRevocation(this.store, id);
+    return {
+      ok: false,
+      code: "LEASE_REVOKED",
+      message: `Lease ${id} of "${record.feature}" was revoked at ${new Date(record.revokedAt).toISOString()} for prioritised user ${record.revokedFor}; check out again`,
+    };
   }
 
   /**
@@ -169,11 +240,18 @@ export class LicenseService {
     return behind.length;
   }
 
-  /** Frees every lease past its expiry; returns how many. */
+  /** Frees every lease past its expiry (and forgets old revocations); returns how many. */
   async sweep(): Promise<number> {
     const now = this.now();
     const expired = [...this.leases.values()].filter((lease) => lease.expiresAt <= now);
-    await Promise.all(expired.map((lease) => this.release(lease)));
+    const forgotten = [...this.revoked.values()].filter(
+      (record) => record.revokedAt <= now - REVOCATION_MEMORY_MS,
+    );
+    for (const record of forgotten) this.revoked.delete(record.leaseId);
+    await Promise.all([
+      ...expired.map((lease) => this.release(lease)),
+      ...forgotten.map((record) => forgetRevocation(this.store, record.leaseId)),
+    ]);
     return expired.length;
   }
 

@@ -47,6 +47,46 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "policies: reservations, model definition, access config, revoked leases",
+    sql: `
+      CREATE TABLE reservation_groups (
+        name TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE reservations (
+        group_name TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        host_id TEXT NOT NULL,
+        id_type TEXT NOT NULL,
+        feature TEXT NOT NULL,
+        version TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (group_name, position)
+      );
+      CREATE TABLE model_definition (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        source_text TEXT NOT NULL,
+        uploaded_at INTEGER NOT NULL
+      );
+      CREATE TABLE access_config (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        json TEXT NOT NULL,
+        source TEXT NOT NULL,
+        loaded_at INTEGER NOT NULL
+      );
+      CREATE TABLE revoked_leases (
+        lease_id TEXT PRIMARY KEY,
+        feature TEXT NOT NULL,
+        user TEXT NOT NULL,
+        host TEXT NOT NULL,
+        revoked_at INTEGER NOT NULL,
+        revoked_for TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

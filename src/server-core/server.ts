@@ -8,10 +8,12 @@ import { loadEntitlements, type Entitlement } from "./entitlements.js";
 import { registerAdminRoutes } from "./http/admin-routes.js";
 import { sendError } from "./http/errors.js";
 import { registerLeaseRoutes } from "./http/lease-routes.js";
+import { registerPolicyRoutes } from "./http/policy-routes.js";
 import { LicenseFileError, parseLicenseFile, type LicenseFile } from "./license-file.js";
 import { buildLicenseList } from "./list-licenses.js";
 import { LicenseService } from "./license-service.js";
 import { poolsFromLicenseFiles } from "./pools.js";
+import { PolicyService } from "./policy/policy-service.js";
 import { buildSnapshot } from "./snapshot.js";
 import type { StatusSnapshot } from "./status/snapshot.js";
 import { Store } from "./store.js";
@@ -26,6 +28,7 @@ export interface RunningServer {
   url: string;
   port: number;
   service: LicenseService;
+  policy: PolicyService;
   snapshot(): StatusSnapshot;
   close(): Promise<void>;
 }
@@ -63,11 +66,13 @@ export async function startServer(
 
   const store = new Store(config.database);
   let app: FastifyInstance | undefined;
+  let policy: PolicyService | undefined;
   try {
     const service = new LicenseService(store, pools, entitlements, {
       leaseMs: config.leaseSeconds * 1000,
       now,
     });
+    policy = await PolicyService.open(service, store, logger, config.accessConfig);
     const admin = await AdminAccess.open(store, now());
     if (admin.isDefaultPassword)
       logger.warn(
@@ -106,6 +111,7 @@ export async function startServer(
         pools: service.pools(),
         leases: service.liveLeases(),
         now: now(),
+        reservationsOf: (poolId) => policy?.statusReservations(poolId) ?? [],
       });
     app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
@@ -117,7 +123,8 @@ export async function startServer(
         error.message,
       );
     });
-    registerLeaseRoutes(app, { service, snapshot });
+    registerLeaseRoutes(app, { service, snapshot, policy });
+    registerPolicyRoutes(app, { service, admin, policy });
     registerAdminRoutes(app, {
       service,
       admin,
@@ -136,6 +143,7 @@ export async function startServer(
     sweeper.unref();
 
     const running = app;
+    const runningPolicy = policy;
     logger.info(
       { url, port: boundPort, pools: pools.length, entitlements: entitlements.length },
       "license server listening",
@@ -144,15 +152,18 @@ export async function startServer(
       url,
       port: boundPort,
       service,
+      policy,
       snapshot,
       close: async () => {
         clearInterval(sweeper);
         await running.close();
+        await runningPolicy.close();
         store.close();
       },
     };
   } catch (error) {
     await app?.close();
+    await policy?.close();
     store.close();
     throw error;
   }

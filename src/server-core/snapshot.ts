@@ -1,5 +1,11 @@
 import type { Lease, Pool } from "./engine.js";
-import type { StatusFeature, StatusPool, StatusSnapshot, StatusVendor } from "./status/snapshot.js";
+import type {
+  StatusFeature,
+  StatusPool,
+  StatusReservation,
+  StatusSnapshot,
+  StatusVendor,
+} from "./status/snapshot.js";
 
 export interface SnapshotInput {
   host: string;
@@ -12,6 +18,8 @@ export interface SnapshotInput {
   /** live leases only */
   leases: readonly Lease[];
   now: number;
+  /** seats kept for someone and not in use, per pool (reservations, named pools) */
+  reservationsOf?: (poolId: string) => StatusReservation[];
 }
 
 /** The server's state as the status renderers and `GET /api/1.0/status` see it. Pure. */
@@ -29,7 +37,9 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
       feature = { name: pool.feature, vendor: pool.vendor, pools: [] };
       features.push(feature);
     }
-    feature.pools.push(statusPool(pool, leasesByPool.get(pool.id) ?? []));
+    feature.pools.push(
+      statusPool(pool, leasesByPool.get(pool.id) ?? [], input.reservationsOf?.(pool.id) ?? []),
+    );
   }
   const vendorNames = [...input.vendors];
   for (const pool of input.pools) {
@@ -56,12 +66,12 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
   };
 }
 
-function statusPool(pool: Pool, leases: Lease[]): StatusPool {
+function statusPool(pool: Pool, leases: Lease[], reservations: StatusReservation[]): StatusPool {
   const status: StatusPool = {
     version: pool.version,
     expires: pool.expires,
     count: pool.count,
-    reservations: [],
+    reservations,
     leases: [...leases]
       .sort((a, b) => a.startedAt - b.startedAt || a.handle - b.handle)
       .map((lease) => ({

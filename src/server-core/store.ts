@@ -135,6 +135,11 @@ export class Store {
     );
   }
 
+  /** Journals any change through the group committer (one transaction per event-loop turn). */
+  write(change: () => void): Promise<void> {
+    return this.committer.submit(change);
+  }
+
   close(): void {
     this.committer.flush();
     this.db.close();

@@ -13,14 +13,9 @@ export interface AdminRouteContext {
 
 const PASSWORD_ROUTE = "/api/1.0/admin/password";
 
-/**
- * Admin routes: HTTP Basic as `admin`. Until the default password is changed, only the
- * password route answers; three wrong passwords in a row lock admin access for 10 minutes.
- */
-export function registerAdminRoutes(app: FastifyInstance, context: AdminRouteContext): void {
-  const { service, admin } = context;
-
-  const requireAdmin = async (request: FastifyRequest, reply: FastifyReply) => {
+/** The preHandler every admin route uses: HTTP Basic as `admin`, default password refused. */
+export function adminPreHandler(service: LicenseService, admin: AdminAccess) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const auth = await admin.authenticate(request.headers.authorization, service.now());
     if (!auth.ok) {
       if (auth.status === 401) reply.header("www-authenticate", 'Basic realm="lmkeeper admin"');
@@ -36,6 +31,16 @@ export function registerAdminRoutes(app: FastifyInstance, context: AdminRouteCon
     }
     return undefined;
   };
+}
+
+/**
+ * Admin routes: HTTP Basic as `admin`. Until the default password is changed, only the
+ * password route answers; three wrong passwords in a row lock admin access for 10 minutes.
+ */
+export function registerAdminRoutes(app: FastifyInstance, context: AdminRouteContext): void {
+  const { service, admin } = context;
+
+  const requireAdmin = adminPreHandler(service, admin);
 
   app.register(async (scope) => {
     scope.addHook("preHandler", requireAdmin);

@@ -2,13 +2,14 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Lease, Pool } from "../engine.js";
 import type { LicenseService } from "../license-service.js";
+import type { PolicyService } from "../policy/policy-service.js";
 import type { StatusSnapshot } from "../status/snapshot.js";
 import { sendError, sendValidationError } from "./errors.js";
 
 // status output is whitespace-separated (lmstat and friends), so names carry no blanks
 const name = z.string().min(1).max(256).regex(/^\S+$/, "must not contain spaces");
 
-const checkoutSchema = z
+export const checkoutSchema = z
   .object({
     feature: name,
     version: z
@@ -22,8 +23,22 @@ const checkoutSchema = z
     /** FlexLM clients report a tty or X display; scripts that say nothing get /dev/tty */
     display: name.default("/dev/tty"),
     deviceId: name.optional(),
+    /** for access rules: the product the client runs (its license may be a pack covering it) */
+    product: z.string().min(1).max(256).optional(),
+    /** for access rules: the client's build number */
+    buildNumber: z.string().min(1).max(256).optional(),
   })
   .strict();
+
+export type CheckoutBody = z.output<typeof checkoutSchema>;
+
+/** HTTP status of a checkout denial. */
+export function denialStatus(code: string): number {
+  if (code === "FEATURE_NOT_FOUND") return 404;
+  if (code === "ACCESS_DENIED") return 403;
+  if (code === "LDAP_UNAVAILABLE") return 503;
+  return 409;
+}
 
 /** The lease as clients see it. */
 export interface LeaseView {
@@ -57,6 +72,8 @@ export function leaseView(lease: Lease, pool: Pool | undefined): LeaseView {
 export interface PublicRouteContext {
   service: LicenseService;
   snapshot(): StatusSnapshot;
+  /** access rules and priority; without it every client is admitted */
+  policy?: PolicyService;
 }
 
 /** Health, status and the lease life cycle: no credentials needed (like lmstat and checkouts). */
@@ -71,16 +88,13 @@ export function registerLeaseRoutes(app: FastifyInstance, context: PublicRouteCo
   app.post("/api/1.0/leases", async (request, reply) => {
     const parsed = checkoutSchema.safeParse(request.body ?? {});
     if (!parsed.success) return sendValidationError(reply, parsed.error);
-    const body = parsed.data;
-    const outcome = await service.checkout({ ...body, deviceId: body.deviceId ?? body.host });
-    if (!outcome.ok) {
-      return sendError(
-        reply,
-        outcome.code === "FEATURE_NOT_FOUND" ? 404 : 409,
-        outcome.code,
-        outcome.message,
-      );
-    }
+    const { product, buildNumber, ...body } = parsed.data;
+    const checkout = { ...body, deviceId: body.deviceId ?? body.host };
+    const outcome = context.policy
+      ? await context.policy.checkout(checkout, { product, buildNumber, ip: request.ip })
+      : await service.checkout(checkout);
+    if (!outcome.ok)
+      return sendError(reply, denialStatus(outcome.code), outcome.code, outcome.message);
     return reply.code(201).send({ lease: leaseView(outcome.lease, outcome.pool) });
   });
 
