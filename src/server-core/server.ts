@@ -9,6 +9,8 @@ import { registerAdminRoutes } from "./http/admin-routes.js";
 import { sendError } from "./http/errors.js";
 import { registerLeaseRoutes } from "./http/lease-routes.js";
 import { LicenseFileError, parseLicenseFile, type LicenseFile } from "./license-file.js";
+import { setUpFailover, type FailoverNode } from "./failover/node.js";
+import { readSyncSecret } from "./failover/secret.js";
 import { buildLicenseList } from "./list-licenses.js";
 import { LicenseService } from "./license-service.js";
 import { poolsFromLicenseFiles } from "./pools.js";
@@ -96,6 +98,17 @@ export async function startServer(
       : Fastify()) as unknown as FastifyInstance;
     const vendorNames = licenseFiles.flatMap((file) => file.vendors.map((vendor) => vendor.name));
     let boundPort = config.port;
+    let url = "";
+    const failover: FailoverNode | undefined = config.failover
+      ? setUpFailover(app, {
+          config: config.failover,
+          secret: readSyncSecret(config.failover),
+          service,
+          store,
+          logger,
+          selfUrl: () => url,
+        })
+      : undefined;
     const snapshot = () =>
       buildSnapshot({
         host: config.hostname,
@@ -106,6 +119,13 @@ export async function startServer(
         pools: service.pools(),
         leases: service.liveLeases(),
         now: now(),
+        ...(failover && {
+          failover: {
+            role: failover.role,
+            inFailover: failover.inFailover(),
+            pair: failover.pair(),
+          },
+        }),
       });
     app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
@@ -128,12 +148,13 @@ export async function startServer(
     boundPort = typeof address === "object" && address ? address.port : config.port;
     const scheme = config.tls ? "https" : "http";
     const urlHost = config.bind === "0.0.0.0" || config.bind === "::" ? "127.0.0.1" : config.bind;
-    const url = `${scheme}://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${boundPort}`;
+    url = `${scheme}://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${boundPort}`;
 
     const sweeper = setInterval(() => {
       service.sweep().catch((error: unknown) => logger.error({ err: error }, "lease sweep failed"));
     }, config.sweepSeconds * 1000);
     sweeper.unref();
+    failover?.start();
 
     const running = app;
     logger.info(
@@ -147,6 +168,7 @@ export async function startServer(
       snapshot,
       close: async () => {
         clearInterval(sweeper);
+        await failover?.stop();
         await running.close();
         store.close();
       },

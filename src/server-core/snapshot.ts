@@ -1,5 +1,11 @@
 import type { Lease, Pool } from "./engine.js";
-import type { StatusFeature, StatusPool, StatusSnapshot, StatusVendor } from "./status/snapshot.js";
+import type {
+  StatusFeature,
+  StatusPair,
+  StatusPool,
+  StatusSnapshot,
+  StatusVendor,
+} from "./status/snapshot.js";
 
 export interface SnapshotInput {
   host: string;
@@ -12,6 +18,8 @@ export interface SnapshotInput {
   /** live leases only */
   leases: readonly Lease[];
   now: number;
+  /** this server's place in a failover pair, if it is in one */
+  failover?: { role: "main" | "backup"; inFailover: boolean; pair: StatusPair };
 }
 
 /** The server's state as the status renderers and `GET /api/1.0/status` see it. Pure. */
@@ -41,16 +49,21 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
     version: input.version,
     up: true,
   }));
+  const server: StatusSnapshot["server"] = {
+    host: input.host,
+    port: input.port,
+    version: input.version,
+    licenseFiles: input.licenseFiles,
+    role: input.failover?.role ?? "standalone",
+    up: true,
+  };
+  if (input.failover) {
+    server.inFailover = input.failover.inFailover;
+    server.pair = input.failover.pair;
+  }
   return {
     generatedAt: new Date(input.now).toISOString(),
-    server: {
-      host: input.host,
-      port: input.port,
-      version: input.version,
-      licenseFiles: input.licenseFiles,
-      role: "standalone",
-      up: true,
-    },
+    server,
     vendors,
     features,
   };
