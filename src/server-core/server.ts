@@ -12,6 +12,10 @@ import { LicenseFileError, parseLicenseFile, type LicenseFile } from "./license-
 import { setUpFailover, type FailoverNode } from "./failover/node.js";
 import { readSyncSecret } from "./failover/secret.js";
 import { buildLicenseList } from "./list-licenses.js";
+import { readPublicKey } from "./offline/keys.js";
+import { serverIdentity } from "./offline/requests-store.js";
+import { registerOfflineRoutes } from "./offline/routes.js";
+import { OfflineUpdates } from "./offline/updates.js";
 import { LicenseService } from "./license-service.js";
 import { poolsFromLicenseFiles } from "./pools.js";
 import { buildSnapshot } from "./snapshot.js";
@@ -138,10 +142,18 @@ export async function startServer(
       );
     });
     registerLeaseRoutes(app, { service, snapshot });
+    const offline = new OfflineUpdates(
+      store,
+      service,
+      await serverIdentity(store),
+      config.hostname,
+      config.offline && readPublicKey(config.offline.publicKeyFile),
+    );
     registerAdminRoutes(app, {
       service,
       admin,
       licenseList: () => buildLicenseList(service.pools(), service.liveLeases()),
+      extraRoutes: [(scope) => registerOfflineRoutes(scope, offline)],
     });
     await app.listen({ port: config.port, host: config.bind });
     const address = app.server.address();

@@ -6,6 +6,7 @@ import {
   tlsOptions,
   type ConnectionFlags,
 } from "./server-connection.js";
+import { parseTotal, registerBackOfficeCommands } from "./server-offline.js";
 
 interface AdminFlags extends ConnectionFlags {
   password?: string;
@@ -143,4 +144,55 @@ export function registerServerCommand(program: Command): void {
         fail("server set-password", error);
       }
     });
+
+  adminCommand(server, "offline-request", "write a capability request file for the back office")
+    .requiredOption("-o, --output <file>", "request file to write")
+    .option("--activate <CODE=N>", "activation total to ask for (repeatable)", parseTotal)
+    .action(
+      async (
+        opts: AdminFlags & { output: string; activate?: Array<{ code: string; count: number }> },
+      ) => {
+        try {
+          const client = await adminClient(opts);
+          try {
+            const request = await client.offlineRequest(opts.activate ?? []);
+            const { writeFileSync } = await import("node:fs");
+            writeFileSync(opts.output, `${JSON.stringify(request, null, 2)}\n`);
+            process.stdout.write(`Wrote capability request ${opts.output}\n`);
+          } finally {
+            await client.close();
+          }
+        } catch (error) {
+          fail("server offline-request", error);
+        }
+      },
+    );
+
+  adminCommand(server, "offline-import", "apply a signed capability response file (all or nothing)")
+    .argument("<file>", "response file from the back office")
+    .action(async (file: string, opts: AdminFlags) => {
+      try {
+        const { readFileSync } = await import("node:fs");
+        let response: unknown;
+        try {
+          response = JSON.parse(readFileSync(file, "utf8"));
+        } catch (error) {
+          throw new Error(`${file}: not a capability response: ${(error as Error).message}`);
+        }
+        const client = await adminClient(opts);
+        try {
+          const result = await client.offlineImport(response);
+          for (const change of result.changes)
+            process.stdout.write(
+              `Activation code ${change.code}: ${change.count} licenses active (was ${change.previous})\n`,
+            );
+        } finally {
+          await client.close();
+        }
+      } catch (error) {
+        fail("server offline-import", error);
+      }
+    });
+
+  registerBackOfficeCommands(server, fail);
 }
