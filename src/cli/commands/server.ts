@@ -42,7 +42,6 @@ export function registerServerCommand(program: Command): void {
   const server = program
     .command("server")
     .description("run the lmkeeper license server, or administer a running one")
-    .option("--config <file>", "server config (YAML)", "/etc/lmkeeper/server.yaml")
     .action(async (opts: { config: string }) => {
       const { runServer } = await import("../../server-core/run.js");
       try {
@@ -195,4 +194,39 @@ export function registerServerCommand(program: Command): void {
     });
 
   registerBackOfficeCommands(server, fail);
+
+  addConnectionOptions(
+    server
+      .command("support-bundle")
+      .description(
+        "write a .tar.gz of version, config (secrets redacted), logs and status for support",
+      ),
+  )
+    .option(
+      "-p, --password <password>",
+      `admin password (env ${PASSWORD_ENV}); without it the license list is left out`,
+    )
+    .option("-o, --output-dir <dir>", "where the bundle goes (default: the temp directory)")
+    .option("--config <file>", "server config (YAML; default /etc/lmkeeper/server.yaml)")
+    .action(
+      async (
+        opts: ConnectionFlags & { config?: string; password?: string; outputDir?: string },
+      ) => {
+        try {
+          const { writeSupportBundle } = await import("../../server-core/support-bundle.js");
+          const url = opts.url ?? process.env["LMKEEPER_SERVER_URL"];
+          const password = opts.password ?? process.env[PASSWORD_ENV];
+          const path = await writeSupportBundle({
+            configPath: opts.config ?? "/etc/lmkeeper/server.yaml",
+            ...(url !== undefined && { url }),
+            ...(password !== undefined && password !== "" && { adminPassword: password }),
+            ...(opts.outputDir !== undefined && { outputDir: opts.outputDir }),
+            ...tlsOptions(opts),
+          });
+          process.stdout.write(`${path}\n`);
+        } catch (error) {
+          fail("server support-bundle", error);
+        }
+      },
+    );
 }
