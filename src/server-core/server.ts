@@ -12,6 +12,7 @@ import { LicenseFileError, parseLicenseFile, type LicenseFile } from "./license-
 import { setUpFailover, type FailoverNode } from "./failover/node.js";
 import { readSyncSecret } from "./failover/secret.js";
 import { buildLicenseList } from "./list-licenses.js";
+import { registerListenSettingsRoutes, storedListenAddress } from "./listen-settings.js";
 import { readPublicKey } from "./offline/keys.js";
 import { serverIdentity } from "./offline/requests-store.js";
 import { registerOfflineRoutes } from "./offline/routes.js";
@@ -101,7 +102,19 @@ export async function startServer(
         })
       : Fastify()) as unknown as FastifyInstance;
     const vendorNames = licenseFiles.flatMap((file) => file.vendors.map((vendor) => vendor.name));
-    let boundPort = config.port;
+    const changed = storedListenAddress(store);
+    if (changed && (changed.port !== config.port || changed.bind !== config.bind))
+      logger.info(
+        {
+          port: changed.port,
+          bind: changed.bind,
+          config: { port: config.port, bind: config.bind },
+        },
+        "listening where the admin API set it, not where the config file says",
+      );
+    const port = changed?.port ?? config.port;
+    const bind = changed?.bind ?? config.bind;
+    let boundPort = port;
     let url = "";
     const failover: FailoverNode | undefined = config.failover
       ? setUpFailover(app, {
@@ -153,13 +166,17 @@ export async function startServer(
       service,
       admin,
       licenseList: () => buildLicenseList(service.pools(), service.liveLeases()),
-      extraRoutes: [(scope) => registerOfflineRoutes(scope, offline)],
+      extraRoutes: [
+        (scope) => registerOfflineRoutes(scope, offline),
+        (scope) =>
+          registerListenSettingsRoutes(scope, store, () => ({ port: boundPort, bind }), now),
+      ],
     });
-    await app.listen({ port: config.port, host: config.bind });
+    await app.listen({ port, host: bind });
     const address = app.server.address();
-    boundPort = typeof address === "object" && address ? address.port : config.port;
+    boundPort = typeof address === "object" && address ? address.port : port;
     const scheme = config.tls ? "https" : "http";
-    const urlHost = config.bind === "0.0.0.0" || config.bind === "::" ? "127.0.0.1" : config.bind;
+    const urlHost = bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind;
     url = `${scheme}://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${boundPort}`;
 
     const sweeper = setInterval(() => {

@@ -195,6 +195,33 @@ export function registerServerCommand(program: Command): void {
 
   registerBackOfficeCommands(server, fail);
 
+  adminCommand(
+    server,
+    "set-listen",
+    "change the port and/or bind address (takes effect on restart)",
+  )
+    .option("--port <n>", "port to listen on", (text) => {
+      if (!/^\d+$/.test(text)) throw new Error(`--port must be a whole number, not "${text}"`);
+      return Number(text);
+    })
+    .option("--bind <address>", "address to bind")
+    .action(async (opts: AdminFlags & { port?: number; bind?: string }) => {
+      try {
+        const client = await adminClient(opts);
+        try {
+          const result = await client.setListen({
+            ...(opts.port !== undefined && { port: opts.port }),
+            ...(opts.bind !== undefined && { bind: opts.bind }),
+          });
+          process.stdout.write(`${result.message}\n`);
+        } finally {
+          await client.close();
+        }
+      } catch (error) {
+        fail("server set-listen", error);
+      }
+    });
+
   addConnectionOptions(
     server
       .command("support-bundle")
