@@ -72,6 +72,8 @@ export function parseServerConfig(data: unknown, source: string, baseDir: string
         config.failover.syncSecretFile === undefined
           ? undefined
           : at(config.failover.syncSecretFile),
+      peerCaFile:
+        config.failover.peerCaFile === undefined ? undefined : at(config.failover.peerCaFile),
     },
     offline: config.offline && { publicKeyFile: at(config.offline.publicKeyFile) },
   };

@@ -172,6 +172,7 @@ export async function startServer(
           registerListenSettingsRoutes(scope, store, () => ({ port: boundPort, bind }), now),
       ],
     });
+    await failover?.prepare();
     await app.listen({ port, host: bind });
     const address = app.server.address();
     boundPort = typeof address === "object" && address ? address.port : port;

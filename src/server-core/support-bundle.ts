@@ -106,9 +106,8 @@ export async function writeSupportBundle(options: SupportBundleOptions): Promise
     writeFileSync(join(root, path), content);
   };
   try {
-    const configText = readFileSync(options.configPath, "utf8");
-    const { text: redacted, secrets } = redactConfigText(configText);
     const config = loadServerConfig(options.configPath);
+    const { text: redacted, secrets } = redactConfigText(readFileSync(options.configPath, "utf8"));
     if (config.failover?.syncSecretFile && existsSync(config.failover.syncSecretFile))
       secrets.push(readFileSync(config.failover.syncSecretFile, "utf8").trim());
     if (options.adminPassword) secrets.push(options.adminPassword);

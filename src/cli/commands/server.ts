@@ -42,6 +42,7 @@ export function registerServerCommand(program: Command): void {
   const server = program
     .command("server")
     .description("run the lmkeeper license server, or administer a running one")
+    .option("--config <file>", "server config (YAML)", "/etc/lmkeeper/server.yaml")
     .action(async (opts: { config: string }) => {
       const { runServer } = await import("../../server-core/run.js");
       try {
@@ -244,7 +245,8 @@ export function registerServerCommand(program: Command): void {
           const url = opts.url ?? process.env["LMKEEPER_SERVER_URL"];
           const password = opts.password ?? process.env[PASSWORD_ENV];
           const path = await writeSupportBundle({
-            configPath: opts.config ?? "/etc/lmkeeper/server.yaml",
+            // `server support-bundle --config F` or `server --config F support-bundle`
+            configPath: opts.config ?? server.opts<{ config: string }>().config,
             ...(url !== undefined && { url }),
             ...(password !== undefined && password !== "" && { adminPassword: password }),
             ...(opts.outputDir !== undefined && { outputDir: opts.outputDir }),

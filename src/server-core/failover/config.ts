@@ -16,6 +16,8 @@ export const failoverSchema = z
     peer: url,
     syncSecret: z.string().min(16, "must be at least 16 characters").optional(),
     syncSecretFile: z.string().min(1).optional(),
+    /** PEM CA to trust when the peer speaks https with a private CA */
+    peerCaFile: z.string().min(1).optional(),
     /** how often a backup pulls its main's state */
     syncSeconds: z.number().positive().default(10),
     /** consecutive failed pulls after which a backup starts serving */

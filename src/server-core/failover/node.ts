@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { Agent, request, type Dispatcher } from "undici";
@@ -34,6 +35,8 @@ export interface FailoverNode {
   role: "main" | "backup";
   inFailover(): boolean;
   pair(): StatusPair;
+  /** runs before the server listens */
+  prepare(): Promise<void>;
   /** starts background work once the server listens */
   start(): void;
   stop(): Promise<void>;
@@ -41,6 +44,7 @@ export interface FailoverNode {
 
 /** Sets up this server's side of a failover pair: routes, the backup's gate and its sync loop. */
 export function setUpFailover(app: FastifyInstance, context: FailoverContext): FailoverNode {
+  requireSyncSecret(app, context.secret);
   return context.config.role === "main" ? mainNode(app, context) : backupNode(app, context);
 }
 
@@ -53,15 +57,49 @@ function requireSyncSecret(app: FastifyInstance, secret: string): void {
   });
 }
 
+/** Calls the other server of the pair with the shared secret; any non-200 answer throws. */
+function peerCaller(context: FailoverContext) {
+  const { config } = context;
+  const timeoutMs = Math.max(1000, config.syncSeconds * 1000);
+  const connect: Record<string, unknown> = { timeout: timeoutMs };
+  if (config.peerCaFile !== undefined) connect["ca"] = readFileSync(config.peerCaFile);
+  const dispatcher: Dispatcher = new Agent({
+    connect,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const call = async (method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> => {
+    const response = await request(`${config.peer}${path}`, {
+      method,
+      dispatcher,
+      headers: {
+        authorization: syncAuthorization(context.secret),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 200)
+      throw new Error(`${method} ${path} answered ${response.statusCode}: ${text.slice(0, 200)}`);
+    return JSON.parse(text) as unknown;
+  };
+  const pull = async (): Promise<SyncState> => {
+    const parsed = syncStateSchema.parse(await call("GET", SYNC_STATE_PATH));
+    return { ...parsed, pools: parsed.pools.map(toPool) };
+  };
+  return { call, pull, close: () => dispatcher.close() };
+}
+
 function mainNode(app: FastifyInstance, context: FailoverContext): FailoverNode {
   const { service, config, logger } = context;
   let lastPullAt: number | undefined;
-  requireSyncSecret(app, context.secret);
+  const peer = peerCaller(context);
 
   app.get(SYNC_STATE_PATH, async () => {
     lastPullAt = service.now();
     const state: SyncState = {
       generatedAt: service.now(),
+      inFailover: false,
       pools: [...service.pools()],
       leases: service.liveLeases(),
     };
@@ -88,8 +126,21 @@ function mainNode(app: FastifyInstance, context: FailoverContext): FailoverNode 
       if (lastPullAt !== undefined) pair.lastSyncAt = new Date(lastPullAt).toISOString();
       return pair;
     },
+    // Coming back after an outage: take the backup's leases before serving anyone, so no
+    // seat it granted meanwhile is granted again here. A backup that is down is no reason
+    // not to start.
+    prepare: async () => {
+      try {
+        const backup = await peer.pull();
+        if (!backup.inFailover) return;
+        const merged = await service.mergeLeases(backup.leases);
+        logger.info(merged, "took the backup's failover leases before serving");
+      } catch (error) {
+        logger.warn({ err: error, backup: config.peer }, "could not ask the backup for its leases");
+      }
+    },
     start: () => undefined,
-    stop: async () => undefined,
+    stop: () => peer.close(),
   };
 }
 
@@ -105,18 +156,24 @@ function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNod
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
-  const timeoutMs = Math.max(1000, config.syncSeconds * 1000);
-  const dispatcher: Dispatcher = new Agent({
-    connect: { timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
+  const { call, pull, close } = peerCaller(context);
 
   const mirrored = loadMirroredPools(store);
   if (mirrored) {
     service.adoptState(mirrored.pools, store.loadLeases());
     lastSyncAt = mirrored.syncedAt;
   }
+
+  // the main asks this when it starts again, to take the leases granted here meanwhile
+  app.get(SYNC_STATE_PATH, async () => {
+    const answer: SyncState = {
+      generatedAt: service.now(),
+      inFailover: state.mode === "failover",
+      pools: [...service.pools()],
+      leases: service.liveLeases(),
+    };
+    return answer;
+  });
 
   // While the main serves, a backup answers no lease call: clients go on to the main.
   app.addHook("onRequest", async (request, reply) => {
@@ -140,31 +197,6 @@ function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNod
       );
     return undefined;
   });
-
-  const call = async (method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> => {
-    const response = await request(`${config.peer}${path}`, {
-      method,
-      dispatcher,
-      headers: {
-        authorization: syncAuthorization(context.secret),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.body.text();
-    if (response.statusCode !== 200)
-      throw new Error(`${method} ${path} answered ${response.statusCode}: ${text.slice(0, 200)}`);
-    return JSON.parse(text) as unknown;
-  };
-
-  const pull = async (): Promise<SyncState> => {
-    const parsed = syncStateSchema.parse(await call("GET", SYNC_STATE_PATH));
-    return {
-      generatedAt: parsed.generatedAt,
-      pools: parsed.pools.map(toPool),
-      leases: parsed.leases,
-    };
-  };
 
   const adopt = async (main: SyncState) => {
     service.adoptState(main.pools, main.leases);
@@ -227,6 +259,7 @@ function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNod
       if (lastSyncAt !== undefined) pair.lastSyncAt = new Date(lastSyncAt).toISOString();
       return pair;
     },
+    prepare: async () => undefined,
     start: () => {
       running = tick()
         .catch((error: unknown) => logger.error({ err: error }, "failover sync failed"))
@@ -236,7 +269,7 @@ function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNod
       stopped = true;
       clearTimeout(timer);
       await running;
-      await dispatcher.close();
+      await close();
     },
   };
 }

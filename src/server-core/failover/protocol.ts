@@ -42,6 +42,8 @@ const leaseSchema = z.object({
 /** What a main hands its backup on every pull. */
 export const syncStateSchema = z.object({
   generatedAt: z.number(),
+  /** set when a backup answers: whether it is serving because its main is down */
+  inFailover: z.boolean().default(false),
   pools: z.array(poolSchema),
   leases: z.array(leaseSchema),
 });
@@ -51,6 +53,7 @@ export const handoverSchema = z.object({ leases: z.array(leaseSchema) });
 
 export interface SyncState {
   generatedAt: number;
+  inFailover: boolean;
   pools: Pool[];
   leases: Lease[];
 }

@@ -191,6 +191,11 @@ describe("failover pair of two server processes", () => {
 
       // the main returns on its port: the backup hands its leases over and stands by
       main = await startServerProcess(mainConfig, children);
+      // before serving anyone, the main took the two leases the backup granted meanwhile
+      const takeover = main.log
+        .map((line) => JSON.parse(line) as { msg?: string; added?: number })
+        .find((entry) => entry.msg === "took the backup's failover leases before serving");
+      expect(takeover?.added).toBe(2);
       await waitFor("the backup to stand by again", async () =>
         (await status(backupUrl)).server.inFailover === false ? true : undefined,
       );
