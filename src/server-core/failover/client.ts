@@ -80,3 +80,33 @@ export class FailoverLicenseClient {
     throw answered ?? unreachable;
   }
 }
+
+/** The lease calls scripts make, against one server or a failover list. */
+export interface LeaseCalls {
+  checkout(params: CheckoutParams): Promise<LeaseView>;
+  heartbeat(leaseId: string): Promise<LeaseView>;
+  checkin(leaseId: string): Promise<LeaseView>;
+  close(): Promise<void>;
+}
+
+/**
+ * `servers` is one URL or several separated by commas, in failover order (main first); the
+ * same string is what a remembered lease keeps, so renewals follow the same order.
+ */
+export function leaseClientFor(
+  servers: string,
+  options: Omit<ClientOptions, "baseUrl"> = {},
+): LeaseCalls {
+  const urls = servers
+    .split(",")
+    .map((url) => url.trim())
+    .filter((url) => url !== "");
+  if (urls.length <= 1) return new LicenseClient({ ...options, baseUrl: urls[0] ?? servers });
+  const pair = new FailoverLicenseClient(urls, options);
+  return {
+    checkout: async (params) => (await pair.checkout(params)).lease,
+    heartbeat: async (leaseId) => (await pair.heartbeat(leaseId)).lease,
+    checkin: async (leaseId) => (await pair.checkin(leaseId)).lease,
+    close: () => pair.close(),
+  };
+}

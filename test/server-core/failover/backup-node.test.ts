@@ -1,4 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import {
+  checkinRemembered,
+  checkoutAndRemember,
+  refreshLeases,
+} from "../../../src/server-core/client-session.js";
 import { FailoverLicenseClient } from "../../../src/server-core/failover/client.js";
 import type { RunningServer } from "../../../src/server-core/server.js";
 import type { ServerConfigInput } from "../../../src/server-core/config.js";
@@ -123,5 +129,42 @@ describe("failover pair in one process (real HTTP and SQLite)", () => {
     } finally {
       await client.close();
     }
+  });
+
+  it("scripts that name the pair (MAIN,BACKUP) keep their lease through the main's outage", async () => {
+    const main = await start("main", failover("main", UNUSED));
+    const backup = await start("backup", {
+      licenseFiles: [],
+      entitlementsFile: undefined,
+      ...failover("backup", main.url),
+    });
+    await waitFor(async () => backup.service.pools().length === 4);
+    const session = { statePath: join(dir.path, "leases.json") };
+    const servers = `${main.url},${backup.url}`;
+    const lease = await checkoutAndRemember(
+      servers,
+      { feature: "solver", user: "alice", host: "n1", count: 2 },
+      session,
+    );
+    expect(main.service.liveLeases().map((held) => held.id)).toEqual([lease.id]);
+    await waitFor(async () => backup.service.liveLeases().length === 1);
+
+    await main.close();
+    running.splice(running.indexOf(main), 1);
+    await waitFor(async () => (await api(backup, "GET", "/api/1.0/status")).body.server.inFailover);
+    const reports = await refreshLeases(86_400_000, session);
+    expect(reports).toEqual([
+      {
+        server: servers,
+        leaseId: lease.id,
+        feature: "solver",
+        count: 2,
+        standing: { state: "valid" },
+      },
+    ]);
+    expect((await checkinRemembered("solver", session)).map((held) => held.lease.id)).toEqual([
+      lease.id,
+    ]);
+    expect(backup.service.liveLeases()).toEqual([]);
   });
 });
