@@ -216,11 +216,15 @@ export class LicenseService {
   }
 
   /**
-   * A main takes over the leases its backup granted or renewed while the main was down:
-   * unknown ones are added (with a fresh handle if theirs is taken), known ones keep the
-   * later expiry. Returns how many were added and renewed.
+   * A main takes over the leases its backup granted or renewed while the main was down
+   * (`lastSeenAt` ≥ `seenSince`): unknown ones are added (with a fresh handle if theirs is
+   * taken), known ones keep the later expiry. An unknown lease nobody renewed on the backup is
+   * one the main had already freed before the backup's last copy, and stays freed.
    */
-  async mergeLeases(incoming: readonly Lease[]): Promise<{ added: number; renewed: number }> {
+  async mergeLeases(
+    incoming: readonly Lease[],
+    seenSince: number,
+  ): Promise<{ added: number; renewed: number }> {
     const now = this.now();
     let added = 0;
     let renewed = 0;
@@ -238,6 +242,7 @@ export class LicenseService {
         }
         continue;
       }
+      if (lease.lastSeenAt < seenSince) continue;
       const handle = handlesInUse.has(lease.handle) ? this.takeHandle() : lease.handle;
       if (handle >= this.nextHandle) this.nextHandle = handle + 1;
       handlesInUse.add(handle);

@@ -109,7 +109,7 @@ function mainNode(app: FastifyInstance, context: FailoverContext): FailoverNode 
   app.post(SYNC_HANDOVER_PATH, async (request, reply) => {
     const parsed = handoverSchema.safeParse(request.body ?? {});
     if (!parsed.success) return sendValidationError(reply, parsed.error);
-    const merged = await service.mergeLeases(parsed.data.leases);
+    const merged = await service.mergeLeases(parsed.data.leases, parsed.data.failoverSince);
     logger.info(merged, "took over the leases the backup served during failover");
     return merged;
   });
@@ -132,8 +132,8 @@ function mainNode(app: FastifyInstance, context: FailoverContext): FailoverNode 
     prepare: async () => {
       try {
         const backup = await peer.pull();
-        if (!backup.inFailover) return;
-        const merged = await service.mergeLeases(backup.leases);
+        if (!backup.inFailover || backup.failoverSince === undefined) return;
+        const merged = await service.mergeLeases(backup.leases, backup.failoverSince);
         logger.info(merged, "took the backup's failover leases before serving");
       } catch (error) {
         logger.warn({ err: error, backup: config.peer }, "could not ask the backup for its leases");
@@ -152,6 +152,7 @@ function syncWindowMs(config: FailoverConfig): number {
 function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNode {
   const { service, store, config, logger } = context;
   let state: BackupState = INITIAL_BACKUP_STATE;
+  let failoverSince: number | undefined;
   let lastSyncAt: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -169,6 +170,7 @@ function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNod
     const answer: SyncState = {
       generatedAt: service.now(),
       inFailover: state.mode === "failover",
+      failoverSince,
       pools: [...service.pools()],
       leases: service.liveLeases(),
     };
@@ -216,6 +218,7 @@ function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNod
     // stand by before handing over, so no lease is granted here that the handover misses
     state = next.state;
     if (next.action === "enter-failover") {
+      failoverSince = service.now();
       const resumed = await service.resumeLeases();
       logger.warn(
         { main: config.peer, leases: service.liveLeases().length, resumed },
@@ -223,7 +226,10 @@ function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNod
       );
     } else if (main && next.action === "handover-then-adopt") {
       try {
-        const result = await call("POST", SYNC_HANDOVER_PATH, { leases: service.liveLeases() });
+        const result = await call("POST", SYNC_HANDOVER_PATH, {
+          failoverSince: failoverSince ?? 0,
+          leases: service.liveLeases(),
+        });
         logger.info({ main: config.peer, result }, "main server is back: leases handed over");
         main = await pull();
       } catch (error) {
@@ -233,6 +239,7 @@ function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNod
         return;
       }
       await adopt(main);
+      failoverSince = undefined;
     } else if (main && next.action === "adopt") {
       await adopt(main);
     }

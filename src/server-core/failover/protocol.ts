@@ -44,16 +44,22 @@ export const syncStateSchema = z.object({
   generatedAt: z.number(),
   /** set when a backup answers: whether it is serving because its main is down */
   inFailover: z.boolean().default(false),
+  /** the backup's clock when its failover began */
+  failoverSince: z.number().optional(),
   pools: z.array(poolSchema),
   leases: z.array(leaseSchema),
 });
 
 /** What a backup hands its main when the main is back: every lease it holds. */
-export const handoverSchema = z.object({ leases: z.array(leaseSchema) });
+export const handoverSchema = z.object({
+  failoverSince: z.number(),
+  leases: z.array(leaseSchema),
+});
 
 export interface SyncState {
   generatedAt: number;
   inFailover: boolean;
+  failoverSince?: number | undefined;
   pools: Pool[];
   leases: Lease[];
 }
