@@ -1,12 +1,8 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import {
-  LicenseClient,
-  LicenseServerError,
-  ServerUnreachableError,
-  type CheckoutParams,
-} from "./client.js";
+import { LicenseServerError, ServerUnreachableError, type CheckoutParams } from "./client.js";
 import { checkinRemembered, checkoutAndRemember, type SessionOptions } from "./client-session.js";
+import { leaseClientFor } from "./failover/client.js";
 
 export interface HoldOptions extends SessionOptions {
   graceMs: number;
@@ -31,7 +27,7 @@ export async function runHoldingLease(
   const note = options.note ?? (() => undefined);
   const lease = await checkoutAndRemember(server, params, options);
   const periodMs = Date.parse(lease.expiresAt) - Date.parse(lease.lastSeenAt);
-  const client = new LicenseClient({ ...options.client, baseUrl: server });
+  const client = leaseClientFor(server, options.client);
   let unreachableSince: number | undefined;
 
   const beat = async () => {

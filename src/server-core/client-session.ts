@@ -1,5 +1,4 @@
 import {
-  LicenseClient,
   LicenseServerError,
   ServerUnreachableError,
   type CheckoutParams,
@@ -15,6 +14,7 @@ import {
   type HeldLease,
   type Standing,
 } from "./client-state.js";
+import { leaseClientFor, type LeaseCalls } from "./failover/client.js";
 
 /** Script-facing operations: a lease is remembered in a state file between invocations. */
 export interface SessionOptions {
@@ -45,7 +45,7 @@ async function checkoutUnlocked(
   options: SessionOptions,
 ): Promise<LeaseView> {
   const now = options.now ?? Date.now;
-  const client = new LicenseClient({ ...options.client, baseUrl: server });
+  const client = leaseClientFor(server, options.client);
   try {
     const lease = await client.checkout(params);
     writeClientState(
@@ -71,12 +71,12 @@ async function refreshUnlocked(graceMs: number, options: SessionOptions): Promis
   const state = readClientState(options.statePath);
   const kept: HeldLease[] = [];
   const reports: LeaseReport[] = [];
-  const clients = new Map<string, LicenseClient>();
+  const clients = new Map<string, LeaseCalls>();
   try {
     for (const held of state.leases) {
       let client = clients.get(held.server);
       if (!client) {
-        client = new LicenseClient({ ...options.client, baseUrl: held.server });
+        client = leaseClientFor(held.server, options.client);
         clients.set(held.server, client);
       }
       const base = {
@@ -143,7 +143,7 @@ async function checkinUnlocked(
       kept.push(held);
       continue;
     }
-    const client = new LicenseClient({ ...options.client, baseUrl: held.server });
+    const client = leaseClientFor(held.server, options.client);
     try {
       await client.checkin(held.lease.id);
     } catch (error) {

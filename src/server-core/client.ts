@@ -120,6 +120,24 @@ export class LicenseClient {
     return this.call("GET", "/api/1.0/admin/licenses", undefined, true);
   }
 
+  offlineRequest(desired: Array<{ code: string; count: number }>): Promise<unknown> {
+    return this.call("POST", "/api/1.0/admin/offline/request", { desired }, true);
+  }
+
+  offlineImport(response: unknown): Promise<{
+    imported: string;
+    changes: Array<{ code: string; count: number; previous: number }>;
+  }> {
+    return this.call("POST", "/api/1.0/admin/offline/response", response, true);
+  }
+
+  setListen(change: {
+    port?: number;
+    bind?: string;
+  }): Promise<{ restartRequired: boolean; message: string }> {
+    return this.call("PUT", "/api/1.0/admin/settings/listen", change, true);
+  }
+
   close(): Promise<void> {
     return this.dispatcher.close();
   }

@@ -3,6 +3,8 @@ import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { failoverSchema } from "./failover/config.js";
+import { offlineSchema } from "./offline/config.js";
 
 const configSchema = z
   .object({
@@ -29,6 +31,10 @@ const configSchema = z
     logLevel: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
+    /** also write the JSON log here (what `server support-bundle` collects) */
+    logFile: z.string().min(1).optional(),
+    failover: failoverSchema.optional(),
+    offline: offlineSchema.optional(),
   })
   .strict();
 
@@ -62,6 +68,17 @@ export function parseServerConfig(data: unknown, source: string, baseDir: string
     accessConfig: config.accessConfig === undefined ? undefined : at(config.accessConfig),
     database: at(config.database),
     tls: config.tls && { cert: at(config.tls.cert), key: at(config.tls.key) },
+    logFile: config.logFile === undefined ? undefined : at(config.logFile),
+    failover: config.failover && {
+      ...config.failover,
+      syncSecretFile:
+        config.failover.syncSecretFile === undefined
+          ? undefined
+          : at(config.failover.syncSecretFile),
+      peerCaFile:
+        config.failover.peerCaFile === undefined ? undefined : at(config.failover.peerCaFile),
+    },
+    offline: config.offline && { publicKeyFile: at(config.offline.publicKeyFile) },
   };
 }
 

@@ -59,6 +59,8 @@ export class LicenseService {
   private poolList: Pool[] = [];
   private holdSource: () => readonly Hold[] = () => [];
   private readonly revoked = new Map<string, RevocationRecord>();
+  /** set on a failover backup: the pools its main serves, in place of its own */
+  private mirroredPools: Pool[] | undefined;
   readonly engineState: EngineState;
 
   constructor(
@@ -277,7 +279,95 @@ export class LicenseService {
     this.rebuildPools();
   }
 
+  /**
+   * A failover backup takes its main's pools and lease table as its own (in memory; the
+   * caller persists them). Lease ids stay the same, so clients can renew on either server.
+   */
+  adoptState(pools: readonly Pool[], leases: readonly Lease[]): void {
+    this.mirroredPools = [...pools];
+    this.rebuildPools();
+    this.leases.clear();
+    this.leasesByPool.clear();
+    this.freeHandles.length = 0;
+    this.nextHandle = Math.max(0, ...leases.map((lease) => lease.handle)) + 1;
+    for (const lease of leases) this.addLease({ ...lease });
+  }
+
+  /**
+   * A main takes over the leases its backup granted or renewed while the main was down
+   * (`lastSeenAt` ≥ `seenSince`): unknown ones are added (with a fresh handle if theirs is
+   * taken), known ones keep the later expiry. An unknown lease nobody renewed on the backup is
+   * one the main had already freed before the backup's last copy, and stays freed.
+   */
+  async mergeLeases(
+    incoming: readonly Lease[],
+    seenSince: number,
+  ): Promise<{ added: number; renewed: number }> {
+    const now = this.now();
+    let added = 0;
+    let renewed = 0;
+    const writes: Promise<void>[] = [];
+    const handlesInUse = new Set([...this.leases.values()].map((lease) => lease.handle));
+    for (const lease of incoming) {
+      if (lease.expiresAt <= now) continue;
+      const known = this.leases.get(lease.id);
+      if (known) {
+        if (lease.expiresAt > known.expiresAt) {
+          known.lastSeenAt = Math.max(known.lastSeenAt, lease.lastSeenAt);
+          known.expiresAt = lease.expiresAt;
+          writes.push(this.store.renewLease(known.id, known.lastSeenAt, known.expiresAt));
+          renewed += 1;
+        }
+        continue;
+      }
+      if (lease.lastSeenAt < seenSince) continue;
+      const handle = handlesInUse.has(lease.handle) ? this.takeHandle() : lease.handle;
+      if (handle >= this.nextHandle) this.nextHandle = handle + 1;
+      handlesInUse.add(handle);
+      const copy = { ...lease, handle };
+      this.addLease(copy);
+      writes.push(this.store.insertLease(copy));
+      added += 1;
+    }
+    await Promise.all(writes);
+    return { added, renewed };
+  }
+
+  /**
+   * Sets several activation totals at once, all or nothing: every change is checked first,
+   * then all are written in one transaction together with `alsoWrite` (the caller's record
+   * of why). Nothing changes when one of them is refused or the write fails.
+   */
+  async setActivations(
+    totals: ReadonlyArray<{ code: string; count: number }>,
+    alsoWrite: () => void = () => undefined,
+  ): Promise<
+    | { ok: true; changes: Array<{ code: string; count: number; previous: number }> }
+    | { ok: false; code: ActivationErrorCode; message: string }
+  > {
+    for (const { code, count } of totals) {
+      const plan = planActivation(this.entitlements, code, count, this.inUse(`act:${code}`));
+      if (plan.kind === "error") return { ok: false, code: plan.code, message: plan.message };
+    }
+    const changes = totals.map(({ code, count }) => ({
+      code,
+      count,
+      previous: this.activatedCount(code),
+    }));
+    const now = this.now();
+    await this.store.write(() => {
+      for (const change of changes) this.store.writeActivationNow(change.code, change.count, now);
+      alsoWrite();
+    });
+    for (const change of changes) this.setActivationInMemory(change.code, change.count);
+    return { ok: true, changes };
+  }
+
   private rebuildPools(): void {
+    if (this.mirroredPools) {
+      this.poolList = this.mirroredPools;
+      return;
+    }
     const activated = this.entitlements
       .filter((entry) => (this.activations.get(entry.code) ?? 0) > 0)
       .map((entry) => poolFromActivation(entry, this.activations.get(entry.code) ?? 0));

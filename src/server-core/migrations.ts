@@ -84,6 +84,45 @@ export const MIGRATIONS: readonly Migration[] = [
         host TEXT NOT NULL,
         revoked_at INTEGER NOT NULL,
         revoked_for TEXT NOT NULL
+        );
+      `,
+  },
+  {
+    version: 10,
+    name: "failover mirror of the main's pools",
+    sql: `
+      CREATE TABLE failover_mirror (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        main_url TEXT NOT NULL,
+        pools_json TEXT NOT NULL,
+        synced_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 11,
+    name: "server identity and offline capability requests",
+    sql: `
+      CREATE TABLE server_identity (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        server_id TEXT NOT NULL
+      );
+      CREATE TABLE offline_requests (
+        request_id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        consumed_at INTEGER
+      );
+    `,
+  },
+  {
+    version: 12,
+    name: "listen settings changed through the admin API",
+    sql: `
+      CREATE TABLE listen_settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        port INTEGER NOT NULL,
+        bind TEXT NOT NULL,
+        changed_at INTEGER NOT NULL
       );
     `,
   },

@@ -10,7 +10,14 @@ import { sendError } from "./http/errors.js";
 import { registerLeaseRoutes } from "./http/lease-routes.js";
 import { registerPolicyRoutes } from "./http/policy-routes.js";
 import { LicenseFileError, parseLicenseFile, type LicenseFile } from "./license-file.js";
+import { setUpFailover, type FailoverNode } from "./failover/node.js";
+import { readSyncSecret } from "./failover/secret.js";
 import { buildLicenseList } from "./list-licenses.js";
+import { registerListenSettingsRoutes, storedListenAddress } from "./listen-settings.js";
+import { readPublicKey } from "./offline/keys.js";
+import { serverIdentity } from "./offline/requests-store.js";
+import { registerOfflineRoutes } from "./offline/routes.js";
+import { OfflineUpdates } from "./offline/updates.js";
 import { LicenseService } from "./license-service.js";
 import { poolsFromLicenseFiles } from "./pools.js";
 import { PolicyService } from "./policy/policy-service.js";
@@ -100,7 +107,30 @@ export async function startServer(
         })
       : Fastify()) as unknown as FastifyInstance;
     const vendorNames = licenseFiles.flatMap((file) => file.vendors.map((vendor) => vendor.name));
-    let boundPort = config.port;
+    const changed = storedListenAddress(store);
+    if (changed && (changed.port !== config.port || changed.bind !== config.bind))
+      logger.info(
+        {
+          port: changed.port,
+          bind: changed.bind,
+          config: { port: config.port, bind: config.bind },
+        },
+        "listening where the admin API set it, not where the config file says",
+      );
+    const port = changed?.port ?? config.port;
+    const bind = changed?.bind ?? config.bind;
+    let boundPort = port;
+    let url = "";
+    const failover: FailoverNode | undefined = config.failover
+      ? setUpFailover(app, {
+          config: config.failover,
+          secret: readSyncSecret(config.failover),
+          service,
+          store,
+          logger,
+          selfUrl: () => url,
+        })
+      : undefined;
     const snapshot = () =>
       buildSnapshot({
         host: config.hostname,
@@ -112,6 +142,13 @@ export async function startServer(
         leases: service.liveLeases(),
         now: now(),
         reservationsOf: (poolId) => policy?.statusReservations(poolId) ?? [],
+        ...(failover && {
+          failover: {
+            role: failover.role,
+            inFailover: failover.inFailover(),
+            pair: failover.pair(),
+          },
+        }),
       });
     app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
@@ -125,22 +162,36 @@ export async function startServer(
     });
     registerLeaseRoutes(app, { service, snapshot, policy });
     registerPolicyRoutes(app, { service, admin, policy });
+    const offline = new OfflineUpdates(
+      store,
+      service,
+      await serverIdentity(store),
+      config.hostname,
+      config.offline && readPublicKey(config.offline.publicKeyFile),
+    );
     registerAdminRoutes(app, {
       service,
       admin,
       licenseList: () => buildLicenseList(service.pools(), service.liveLeases()),
+      extraRoutes: [
+        (scope) => registerOfflineRoutes(scope, offline),
+        (scope) =>
+          registerListenSettingsRoutes(scope, store, () => ({ port: boundPort, bind }), now),
+      ],
     });
-    await app.listen({ port: config.port, host: config.bind });
+    await failover?.prepare();
+    await app.listen({ port, host: bind });
     const address = app.server.address();
-    boundPort = typeof address === "object" && address ? address.port : config.port;
+    boundPort = typeof address === "object" && address ? address.port : port;
     const scheme = config.tls ? "https" : "http";
-    const urlHost = config.bind === "0.0.0.0" || config.bind === "::" ? "127.0.0.1" : config.bind;
-    const url = `${scheme}://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${boundPort}`;
+    const urlHost = bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind;
+    url = `${scheme}://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${boundPort}`;
 
     const sweeper = setInterval(() => {
       service.sweep().catch((error: unknown) => logger.error({ err: error }, "lease sweep failed"));
     }, config.sweepSeconds * 1000);
     sweeper.unref();
+    failover?.start();
 
     const running = app;
     const runningPolicy = policy;
@@ -156,6 +207,7 @@ export async function startServer(
       snapshot,
       close: async () => {
         clearInterval(sweeper);
+        await failover?.stop();
         await running.close();
         await runningPolicy.close();
         store.close();

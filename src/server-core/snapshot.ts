@@ -1,6 +1,7 @@
 import type { Lease, Pool } from "./engine.js";
 import type {
   StatusFeature,
+  StatusPair,
   StatusPool,
   StatusReservation,
   StatusSnapshot,
@@ -20,6 +21,8 @@ export interface SnapshotInput {
   now: number;
   /** seats kept for someone and not in use, per pool (reservations, named pools) */
   reservationsOf?: (poolId: string) => StatusReservation[];
+  /** this server's place in a failover pair, if it is in one */
+  failover?: { role: "main" | "backup"; inFailover: boolean; pair: StatusPair };
 }
 
 /** The server's state as the status renderers and `GET /api/1.0/status` see it. Pure. */
@@ -51,16 +54,21 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
     version: input.version,
     up: true,
   }));
+  const server: StatusSnapshot["server"] = {
+    host: input.host,
+    port: input.port,
+    version: input.version,
+    licenseFiles: input.licenseFiles,
+    role: input.failover?.role ?? "standalone",
+    up: true,
+  };
+  if (input.failover) {
+    server.inFailover = input.failover.inFailover;
+    server.pair = input.failover.pair;
+  }
   return {
     generatedAt: new Date(input.now).toISOString(),
-    server: {
-      host: input.host,
-      port: input.port,
-      version: input.version,
-      licenseFiles: input.licenseFiles,
-      role: "standalone",
-      up: true,
-    },
+    server,
     vendors,
     features,
   };

@@ -125,6 +125,11 @@ export class Store {
     return this.committer.submit(() => this.statements.upsertActivation.run(code, count, now));
   }
 
+  /** Only inside a `write()` change: upserts an activation in the running transaction. */
+  writeActivationNow(code: string, count: number, now: number): void {
+    this.statements.upsertActivation.run(code, count, now);
+  }
+
   setCredentials(credentials: AdminCredentials, now: number): Promise<void> {
     return this.committer.submit(() =>
       this.statements.upsertCredentials.run(
@@ -135,7 +140,18 @@ export class Store {
     );
   }
 
-  /** Journals any change through the group committer (one transaction per event-loop turn). */
+  /** Replaces every stored lease at once (a failover backup taking its main's table). */
+  replaceLeases(leases: readonly Lease[]): Promise<void> {
+    return this.committer.submit(() => {
+      this.db.prepare("DELETE FROM leases").run();
+      for (const lease of leases) this.statements.insertLease.run(lease);
+    });
+  }
+
+  /**
+   * Runs a write of another module (its own tables) in the next group commit; a write that
+   * throws rolls its whole batch back.
+   */
   write(change: () => void): Promise<void> {
     return this.committer.submit(change);
   }

@@ -26,8 +26,8 @@ describe("Store", () => {
       .prepare("SELECT version FROM schema_migrations ORDER BY version")
       .pluck()
       .all();
-    expect(versions).toEqual([1, 2, 3]);
-    expect(LATEST_SCHEMA_VERSION).toBe(3);
+    expect(versions).toEqual([1, 2, 3, 10, 11, 12]);
+    expect(LATEST_SCHEMA_VERSION).toBe(12);
     store.close();
   });
 
@@ -46,7 +46,7 @@ describe("Store", () => {
     const store = new Store(path);
     expect(
       store.db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
-    ).toEqual([1, 2, 3]);
+    ).toEqual([1, 2, 3, 10, 11, 12]);
     expect(store.loadLeases()).toEqual([
       {
         id: "L1",
@@ -101,7 +101,7 @@ describe("Store", () => {
     db.prepare("INSERT INTO schema_migrations VALUES (99, 'future', 'now')").run();
     db.close();
     expect(() => new Store(path)).toThrow(
-      /schema version 99 is newer than this lmkeeper knows \(3\)/,
+      /schema version 99 is newer than this lmkeeper knows \(12\)/,
     );
     expect(existsSync(`${path}.pid`)).toBe(false);
   });

@@ -14,7 +14,7 @@ export function addConnectionOptions(command: Command): Command {
   return command
     .option(
       "--url <url>",
-      `license server URL (env LMKEEPER_SERVER_URL, default ${DEFAULT_SERVER_URL})`,
+      `license server URL (env LMKEEPER_SERVER_URL, default ${DEFAULT_SERVER_URL}); checkout and checkin take a failover pair as MAIN_URL,BACKUP_URL`,
     )
     .option("--ca <file>", "PEM file with the CA certificate to trust for https")
     .option("--insecure", "do not verify the server's TLS certificate");

@@ -6,6 +6,7 @@ import {
   tlsOptions,
   type ConnectionFlags,
 } from "./server-connection.js";
+import { parseTotal, registerBackOfficeCommands } from "./server-offline.js";
 
 interface AdminFlags extends ConnectionFlags {
   password?: string;
@@ -143,4 +144,118 @@ export function registerServerCommand(program: Command): void {
         fail("server set-password", error);
       }
     });
+
+  adminCommand(server, "offline-request", "write a capability request file for the back office")
+    .requiredOption("-o, --output <file>", "request file to write")
+    .option("--activate <CODE=N>", "activation total to ask for (repeatable)", parseTotal)
+    .action(
+      async (
+        opts: AdminFlags & { output: string; activate?: Array<{ code: string; count: number }> },
+      ) => {
+        try {
+          const client = await adminClient(opts);
+          try {
+            const request = await client.offlineRequest(opts.activate ?? []);
+            const { writeFileSync } = await import("node:fs");
+            writeFileSync(opts.output, `${JSON.stringify(request, null, 2)}\n`);
+            process.stdout.write(`Wrote capability request ${opts.output}\n`);
+          } finally {
+            await client.close();
+          }
+        } catch (error) {
+          fail("server offline-request", error);
+        }
+      },
+    );
+
+  adminCommand(server, "offline-import", "apply a signed capability response file (all or nothing)")
+    .argument("<file>", "response file from the back office")
+    .action(async (file: string, opts: AdminFlags) => {
+      try {
+        const { readFileSync } = await import("node:fs");
+        let response: unknown;
+        try {
+          response = JSON.parse(readFileSync(file, "utf8"));
+        } catch (error) {
+          throw new Error(`${file}: not a capability response: ${(error as Error).message}`);
+        }
+        const client = await adminClient(opts);
+        try {
+          const result = await client.offlineImport(response);
+          for (const change of result.changes)
+            process.stdout.write(
+              `Activation code ${change.code}: ${change.count} licenses active (was ${change.previous})\n`,
+            );
+        } finally {
+          await client.close();
+        }
+      } catch (error) {
+        fail("server offline-import", error);
+      }
+    });
+
+  registerBackOfficeCommands(server, fail);
+
+  adminCommand(
+    server,
+    "set-listen",
+    "change the port and/or bind address (takes effect on restart)",
+  )
+    .option("--port <n>", "port to listen on", (text) => {
+      if (!/^\d+$/.test(text)) throw new Error(`--port must be a whole number, not "${text}"`);
+      return Number(text);
+    })
+    .option("--bind <address>", "address to bind")
+    .action(async (opts: AdminFlags & { port?: number; bind?: string }) => {
+      try {
+        const client = await adminClient(opts);
+        try {
+          const result = await client.setListen({
+            ...(opts.port !== undefined && { port: opts.port }),
+            ...(opts.bind !== undefined && { bind: opts.bind }),
+          });
+          process.stdout.write(`${result.message}\n`);
+        } finally {
+          await client.close();
+        }
+      } catch (error) {
+        fail("server set-listen", error);
+      }
+    });
+
+  addConnectionOptions(
+    server
+      .command("support-bundle")
+      .description(
+        "write a .tar.gz of version, config (secrets redacted), logs and status for support",
+      ),
+  )
+    .option(
+      "-p, --password <password>",
+      `admin password (env ${PASSWORD_ENV}); without it the license list is left out`,
+    )
+    .option("-o, --output-dir <dir>", "where the bundle goes (default: the temp directory)")
+    .option("--config <file>", "server config (YAML; default /etc/lmkeeper/server.yaml)")
+    .action(
+      async (
+        opts: ConnectionFlags & { config?: string; password?: string; outputDir?: string },
+      ) => {
+        try {
+          const { writeSupportBundle } = await import("../../server-core/support-bundle.js");
+          const url = opts.url ?? process.env["LMKEEPER_SERVER_URL"];
+          const password = opts.password ?? process.env[PASSWORD_ENV];
+          const path = await writeSupportBundle({
+            // `server support-bundle --config F` or `server --config F support-bundle`
+            configPath: opts.config ?? server.opts<{ config: string }>().config,
+            ...(url !== undefined && { url }),
+            ...(password !== undefined && password !== "" && { adminPassword: password }),
+            ...(opts.outputDir !== undefined && { outputDir: opts.outputDir }),
+            ...tlsOptions(opts),
+          });
+          process.stdout.write(`${path}\n`);
+        } catch (error) {
+          fail("server support-bundle", error);
+        }
+      },
+    );
 }

@@ -9,6 +9,8 @@ export interface AdminRouteContext {
   service: LicenseService;
   admin: AdminAccess;
   licenseList(): LicenseList;
+  /** more admin routes (offline updates, settings), behind the same credentials */
+  extraRoutes?: ReadonlyArray<(scope: FastifyInstance) => void>;
 }
 
 const PASSWORD_ROUTE = "/api/1.0/admin/password";
@@ -93,5 +95,6 @@ export function registerAdminRoutes(app: FastifyInstance, context: AdminRouteCon
     );
 
     scope.get("/api/1.0/admin/licenses", async () => context.licenseList());
+    for (const register of context.extraRoutes ?? []) register(scope);
   });
 }

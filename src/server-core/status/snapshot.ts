@@ -15,10 +15,21 @@ export interface StatusSnapshot {
     role: "standalone" | "main" | "backup";
     /** true while a backup serves because its main is down */
     inFailover?: boolean;
+    /** set when this server is one of a failover pair */
+    pair?: StatusPair;
     up: boolean;
   };
   vendors: StatusVendor[];
   features: StatusFeature[];
+}
+
+export interface StatusPair {
+  main: string;
+  backup: string;
+  /** whether the other server of the pair is in touch (a backup: its last pull worked) */
+  peerUp: boolean;
+  /** ISO 8601 time of the last sync between the two */
+  lastSyncAt?: string;
 }
 
 export interface StatusVendor {
@@ -35,13 +46,7 @@ export interface StatusFeature {
 }
 
 export type ReservationKind =
-  | "USER"
-  | "HOST"
-  | "GROUP"
-  | "HOST_GROUP"
-  | "DISPLAY"
-  | "INTERNET"
-  | "PROJECT";
+  "USER" | "HOST" | "GROUP" | "HOST_GROUP" | "DISPLAY" | "INTERNET" | "PROJECT";
 
 export interface StatusReservation {
   kind: ReservationKind;

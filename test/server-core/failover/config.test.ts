@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { parseServerConfig } from "../../../src/server-core/config.js";
+
+const base = { database: "server.db" };
+
+describe("failover config", () => {
+  it("resolves file paths and fills the defaults", () => {
+    const config = parseServerConfig(
+      {
+        ...base,
+        failover: {
+          role: "backup",
+          peer: "https://lic1:7070/",
+          syncSecretFile: "pair.secret",
+          peerCaFile: "ca.pem",
+        },
+      },
+      "backup.yaml",
+      "/etc/lmkeeper",
+    );
+    expect(config.failover).toEqual({
+      role: "backup",
+      peer: "https://lic1:7070",
+      syncSecretFile: "/etc/lmkeeper/pair.secret",
+      peerCaFile: "/etc/lmkeeper/ca.pem",
+      syncSeconds: 10,
+      failoverAfterFailures: 2,
+    });
+  });
+
+  it("names the key that is wrong", () => {
+    const parse = (failover: unknown) => () =>
+      parseServerConfig({ ...base, failover }, "main.yaml", "/etc/lmkeeper");
+    expect(parse({ role: "main", peer: "lic2:7070", syncSecret: "x".repeat(16) })).toThrow(
+      "main.yaml: failover.peer: must be an http:// or https:// URL",
+    );
+    expect(parse({ role: "main", peer: "http://lic2:7070", syncSecret: "short" })).toThrow(
+      "main.yaml: failover.syncSecret: must be at least 16 characters",
+    );
+    expect(parse({ role: "main", peer: "http://lic2:7070" })).toThrow(
+      "main.yaml: failover: give exactly one of syncSecret and syncSecretFile",
+    );
+    expect(
+      parse({ role: "primary", peer: "http://lic2:7070", syncSecret: "x".repeat(16) }),
+    ).toThrow(/main\.yaml: failover\.role: /);
+  });
+});
