@@ -4,8 +4,10 @@
  * constants, measured the same way in the same run. Both servers are child processes; the load
  * comes from worker threads (undici Pools), so the measuring process is not the bottleneck.
  * Every lmkeeper checkout and checkin is committed to SQLite (WAL, synchronous=FULL) before it
- * is answered. Runs alternate bare, lmkeeper, bare, lmkeeper; each figure is the mean of its two.
- * BENCH_SECONDS sets the measured window (default 5), BENCH_WORKERS the load threads (default 2).
+ * is answered. Runs alternate bare, lmkeeper, bare, lmkeeper, …; each figure is the median of
+ * its runs, so a burst of load from elsewhere on the machine skews one run, not the result.
+ * BENCH_SECONDS sets each measured window (default 4), BENCH_REPS the runs of each server
+ * (default 3), BENCH_WORKERS the load threads (default 2).
  * BENCH_CPU_PROF=DIR writes a V8 CPU profile of the lmkeeper server into DIR.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,7 +25,8 @@ import type { LoadWorkerInput, LoadWorkerResult } from "./load-worker.js";
 import { reportJson } from "./report.js";
 
 const CLIENTS = 64;
-const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 5);
+const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 4);
+const REPS = Number(process.env["BENCH_REPS"] ?? 3);
 const WORKERS = Number(process.env["BENCH_WORKERS"] ?? 2);
 const WARM_UP_MS = 1_500;
 const TARGET = 0.4;
@@ -109,13 +112,16 @@ async function measureServer(start: () => Promise<ServerChild>): Promise<Measure
   }
 }
 
-function mean(runs: Measurement[]): Measurement {
-  const avg = (pick: (m: Measurement) => number) =>
-    runs.reduce((sum, m) => sum + pick(m), 0) / runs.length;
+function median(runs: Measurement[]): Measurement {
+  const mid = (pick: (m: Measurement) => number): number => {
+    const sorted = runs.map(pick).sort((a, b) => a - b);
+    const half = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+  };
   return {
-    roundTripsPerSecond: avg((m) => m.roundTripsPerSecond),
-    p50Ms: avg((m) => m.p50Ms),
-    p99Ms: avg((m) => m.p99Ms),
+    roundTripsPerSecond: mid((m) => m.roundTripsPerSecond),
+    p50Ms: mid((m) => m.p50Ms),
+    p99Ms: mid((m) => m.p99Ms),
     errors: 0,
   };
 }
@@ -126,11 +132,11 @@ const fmt = (m: Measurement): string =>
 ensureBuilt();
 const dir = mkdtempSync(join(tmpdir(), "lmkeeper-bench-"));
 try {
-  const config = writeServerConfig(dir, { logLevel: "warn" });
+  const config = writeServerConfig(dir);
   const profileOptions = CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF}`] : [];
   const bareRuns: Measurement[] = [];
   const lmkeeperRuns: Measurement[] = [];
-  for (let rep = 0; rep < 2; rep++) {
+  for (let rep = 0; rep < REPS; rep++) {
     const bare = await measureServer(() => startListeningChild(["-e", BARE_SERVER]));
     process.stdout.write(`bare node:http      ${fmt(bare)}\n`);
     bareRuns.push(bare);
@@ -138,8 +144,8 @@ try {
     process.stdout.write(`lmkeeper (durable)  ${fmt(lmkeeper)}\n`);
     lmkeeperRuns.push(lmkeeper);
   }
-  const bare = mean(bareRuns);
-  const lmkeeper = mean(lmkeeperRuns);
+  const bare = median(bareRuns);
+  const lmkeeper = median(lmkeeperRuns);
   const ratio = lmkeeper.roundTripsPerSecond / bare.roundTripsPerSecond;
   process.stdout.write(
     `ratio ${(ratio * 100).toFixed(1)} % of bare node:http (target ≥ ${TARGET * 100} %) ${ratio >= TARGET ? "ok" : "MISSED"}\n`,
