@@ -37,7 +37,7 @@ writeFileSync(
     "port: 0",
     "bind: 127.0.0.1",
     `database: ${JSON.stringify(join(dir, "lm.sqlite"))}`,
-    "log_level: warn",
+    "log_level: info",
     "oidc:",
     `  issuer: ${JSON.stringify(oidc.issuer)}`,
     `  audience: ${JSON.stringify(oidc.audience)}`,

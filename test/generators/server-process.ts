@@ -70,15 +70,20 @@ export function startListeningChild(
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on("line", (line) => {
       let entry: { msg?: string; url?: string };
       try {
         entry = JSON.parse(line) as typeof entry;
       } catch {
         return;
       }
-      if (entry.msg === message && entry.url)
+      if (entry.msg === message && entry.url) {
+        // from here on the log is only drained, not parsed: a benchmark's parent stays idle
+        lines.close();
+        child.stdout!.resume();
         resolve({ child, url: entry.url, startMs: performance.now() - started });
+      }
     });
     child.once("exit", (code, signal) =>
       reject(new Error(`process exited early (${code ?? signal}): ${stderr.slice(0, 2000)}`)),
