@@ -3,7 +3,8 @@
  * (20k features, 200k checkouts, two vendor daemons) rendered in each tool's format by the
  * reference server's status renderers, then parsed. Each parser's time is compared with a
  * same-run baseline that only splits the same text into lines. Target: parse ≤ 3× split.
- * BENCH_PARSER_SCALE (default 1) shrinks or grows the state for quick runs.
+ * BENCH_PARSER_SCALE (default 1) shrinks or grows the state for quick runs; BENCH_PARSERS
+ * (e.g. "dsls,rlm") limits the run to some formats.
  */
 import { availableParallelism, loadavg } from "node:os";
 import { BUILTIN_PARSERS, type Parser } from "../src/parsers/index.js";
@@ -62,7 +63,9 @@ const inputs = ((): { format: StatusFormat; text: string; checkouts: number }[] 
     vendors: 2,
     longNames: true,
   });
-  return STATUS_FORMATS.map((format) => ({
+  const wanted = process.env["BENCH_PARSERS"]?.split(",");
+  const formats = STATUS_FORMATS.filter((format) => !wanted || wanted.includes(format));
+  return formats.map((format) => ({
     format,
     text: renderStatus(format, snapshot, {
       now: new Date(Date.UTC(2026, 10, 22, 14, 53)),
