@@ -26,6 +26,7 @@ const UP_PORT_BASE = 20_000;
 /**
  * The fake tool is a POSIX shell script, so process start-up stays small next to the 50 ms
  * the tool "works": the benchmark measures the agent's scheduling, not node's start time.
+ * It ends by exec-ing cat, so a run is two processes (sh, sleep) besides cat, not three.
  */
 function writeFakeTool(dir: string, fixture: string): string {
   const path = join(dir, "lmutil");
@@ -38,7 +39,7 @@ function writeFakeTool(dir: string, fixture: string): string {
       `  4*@*) echo 'Error getting status: Cannot connect to license server (-15,570:111 "Connection refused")'; exit 1 ;;`,
       "esac",
       `sleep ${TOOL_DELAY_MS / 1000}`,
-      `cat '${fixture}'`,
+      `exec cat '${fixture}'`,
       "",
     ].join("\n"),
   );

@@ -26,7 +26,8 @@ for (const file of files) {
     maxBuffer: 64 * 1024 * 1024,
   });
   for (const line of run.stdout.split("\n")) {
-    if (line.startsWith("BENCH_JSON ")) results[name] = JSON.parse(line.slice("BENCH_JSON ".length));
+    if (line.startsWith("BENCH_JSON "))
+      results[name] = JSON.parse(line.slice("BENCH_JSON ".length));
     else if (line) process.stdout.write(`${line}\n`);
   }
   if (run.status !== 0) {

@@ -44,6 +44,8 @@ interface Columns {
   feature: number;
   count: number;
   inuse: number;
+  /** positions of LICENSE_COLUMNS, -1 where the header lacks one: resolved once per header */
+  license: number[];
 }
 
 interface CsvRow {
@@ -114,7 +116,28 @@ function readHeader(line: string, lineNumber: number): Columns {
     feature: positions.get("Feature") ?? 0,
     count: positions.get("Count") ?? 0,
     inuse: positions.get("Inuse") ?? 0,
+    license: LICENSE_COLUMNS.map((name) => positions.get(name) ?? -1),
   };
+}
+
+/**
+ * Identifies a row's license: its describing fields plus Count and Inuse. Each part is
+ * length-prefixed, so no field content can make two different licenses share a key.
+ */
+function licenseKeyOf(
+  fields: readonly string[],
+  columns: Columns,
+  name: string,
+  total: number,
+  used: number,
+): string {
+  let key = "";
+  for (const position of columns.license) {
+    const value = position < 0 ? "" : (fields[position] ?? "");
+    key += `${value.length}:${value}`;
+  }
+  const folded = name.toLowerCase();
+  return `${key}${folded.length}:${folded}${total}:${used}`;
 }
 
 /**
@@ -134,12 +157,7 @@ function sumLicenses(rows: readonly CsvRow[]): FeatureUsage[] {
     const total = parseCount(fields[columns.count] ?? "", lineNumber, line, "Count");
     const used = parseCount(fields[columns.inuse] ?? "", lineNumber, line, "Inuse");
 
-    const licenseKey = JSON.stringify([
-      ...LICENSE_COLUMNS.map(field),
-      name.toLowerCase(),
-      total,
-      used,
-    ]);
+    const licenseKey = licenseKeyOf(fields, columns, name, total, used);
     let featureKey = seenLicenses.get(licenseKey);
     if (featureKey === undefined) {
       featureKey = features.addPool(name, {

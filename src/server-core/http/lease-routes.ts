@@ -6,8 +6,14 @@ import type { PolicyService } from "../policy/policy-service.js";
 import type { StatusSnapshot } from "../status/snapshot.js";
 import { sendError, sendValidationError } from "./errors.js";
 
-// status output is whitespace-separated (lmstat and friends), so names carry no blanks
-const name = z.string().min(1).max(256).regex(/^\S+$/, "must not contain spaces");
+// status output is whitespace-separated (lmstat and friends), so names carry no blanks;
+// control characters (NUL, ESC, …) would corrupt that output and the terminals showing it
+const name = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^\S+$/, "must not contain spaces")
+  .regex(/^\P{Cc}+$/u, "must not contain control characters");
 
 export const checkoutSchema = z
   .object({
