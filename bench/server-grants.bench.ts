@@ -71,8 +71,8 @@ try {
   const config = join(dir, "server.yaml");
   writeFileSync(
     config,
-    `port: 0\nbind: 127.0.0.1\nlicenseFiles: [${JSON.stringify(join(ROOT, "fixtures/server/acme.lic"))}]\n` +
-      `database: ${JSON.stringify(join(dir, "server.db"))}\nleaseSeconds: 3600\nlogLevel: info\n`,
+    `port: 0\nbind: 127.0.0.1\nlicense_files: [${JSON.stringify(join(ROOT, "fixtures/server/acme.lic"))}]\n` +
+      `database: ${JSON.stringify(join(dir, "server.db"))}\nlease_seconds: 3600\nlog_level: info\n`,
   );
   const bare = await start(["-e", BARE_SERVER]);
   const bareRate = await hammer(bare.url);

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 function failover(role: "main" | "backup", peer: string): Partial<ServerConfigInput> {
   return {
-    failover: { role, peer, syncSecret: SECRET, syncSeconds: 0.05, failoverAfterFailures: 1 },
+    failover: { role, peer, sync_secret: SECRET, sync_seconds: 0.05, failover_after_failures: 1 },
   };
 }
 
@@ -69,7 +69,7 @@ const SITES = `model "sites" {
 describe("policies in the failover sync (real HTTP and SQLite)", () => {
   it("reservations and access rules set on the main hold on the backup during an outage, also after its restart", async () => {
     const main = await start("main", failover("main", UNUSED));
-    const backupConfig = { licenseFiles: [], ...failover("backup", main.url) };
+    const backupConfig = { license_files: [], ...failover("backup", main.url) };
     let backup = await start("backup", backupConfig);
     expect((await admin(main, "POST", "/reservations", LAB)).status).toBe(201);
     expect((await admin(main, "PUT", "/access", ACCESS)).status).toBe(200);
@@ -134,7 +134,7 @@ describe("policies in the failover sync (real HTTP and SQLite)", () => {
 
   it("follows the main's changes: a group deleted and a model uploaded replace what the backup had", async () => {
     const main = await start("main", failover("main", UNUSED));
-    const backup = await start("backup", { licenseFiles: [], ...failover("backup", main.url) });
+    const backup = await start("backup", { license_files: [], ...failover("backup", main.url) });
     expect((await admin(main, "POST", "/reservations", LAB)).status).toBe(201);
     await waitFor(() => backup.policy.snapshot().reservationGroups.length === 1);
 
