@@ -75,6 +75,12 @@ export function parseServerConfig(data: unknown, source: string, baseDir: string
     throw new ConfigError(`${source}: ${issues.join("; ")}`);
   }
   const config = result.data;
+  // a backup's access config is its main's, taken on every sync; a file of its own would
+  // take over again at each restart of the backup
+  if (config.failover?.role === "backup" && config.accessConfig !== undefined)
+    throw new ConfigError(
+      `${source}: access_config: a backup takes its access config from its main (failover.peer); remove it here`,
+    );
   const at = (path: string): string => (path === ":memory:" ? path : resolve(baseDir, path));
   return {
     ...config,

@@ -44,4 +44,20 @@ describe("failover config", () => {
       parse({ role: "primary", peer: "http://lic2:7070", sync_secret: "x".repeat(16) }),
     ).toThrow(/main\.yaml: failover\.role: /);
   });
+
+  it("refuses an access config of its own on a backup: it takes its main's", () => {
+    expect(() =>
+      parseServerConfig(
+        {
+          ...base,
+          access_config: "access-config.json",
+          failover: { role: "backup", peer: "http://lic1:7070", sync_secret: "x".repeat(16) },
+        },
+        "backup.yaml",
+        "/etc/lmkeeper",
+      ),
+    ).toThrow(
+      "backup.yaml: access_config: a backup takes its access config from its main (failover.peer); remove it here",
+    );
+  });
 });
