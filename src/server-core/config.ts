@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { keysFromSnakeCase, snakeFromCamel, type SnakeCaseKeys } from "./config-keys.js";
 import { failoverSchema } from "./failover/config.js";
 import { offlineSchema } from "./offline/config.js";
 
@@ -39,7 +40,8 @@ const configSchema = z
   .strict();
 
 export type ServerConfig = Omit<z.output<typeof configSchema>, "hostname"> & { hostname: string };
-export type ServerConfigInput = z.input<typeof configSchema>;
+/** The config as written in YAML (and in the agent's `server:` section): snake_case keys. */
+export type ServerConfigInput = SnakeCaseKeys<z.input<typeof configSchema>>;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -48,16 +50,37 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates a config object; relative paths are resolved against `baseDir`. */
+/**
+ * Validates a config as written (snake_case keys, see config-keys.ts); relative paths are
+ * resolved against `baseDir`. A camelCase key is an error naming the key to write instead.
+ */
 export function parseServerConfig(data: unknown, source: string, baseDir: string): ServerConfig {
-  const result = configSchema.safeParse(data ?? {});
-  if (!result.success) {
-    const issues = result.error.issues.map(
-      (issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`,
+  const { value, camelCaseKeys } = keysFromSnakeCase(data ?? {});
+  if (camelCaseKeys.length > 0)
+    throw new ConfigError(
+      `${source}: ${camelCaseKeys
+        .map((key) => `${key.path}: keys are snake_case: write ${key.use}`)
+        .join("; ")}`,
     );
+  const result = configSchema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => {
+      const path = issue.path.map((part) => snakeFromCamel(String(part))).join(".");
+      const message =
+        issue.code === "unrecognized_keys"
+          ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => snakeFromCamel(key)).join(", ")}`
+          : issue.message;
+      return `${path || "(top level)"}: ${message}`;
+    });
     throw new ConfigError(`${source}: ${issues.join("; ")}`);
   }
   const config = result.data;
+  // a backup's access config is its main's, taken on every sync; a file of its own would
+  // take over again at each restart of the backup
+  if (config.failover?.role === "backup" && config.accessConfig !== undefined)
+    throw new ConfigError(
+      `${source}: access_config: a backup takes its access config from its main (failover.peer); remove it here`,
+    );
   const at = (path: string): string => (path === ":memory:" ? path : resolve(baseDir, path));
   return {
     ...config,

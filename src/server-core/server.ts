@@ -126,6 +126,7 @@ export async function startServer(
           config: config.failover,
           secret: readSyncSecret(config.failover),
           service,
+          policy,
           store,
           logger,
           selfUrl: () => url,

@@ -33,7 +33,7 @@ export function redactConfigText(text: string): { text: string; secrets: string[
       if (!isPair(pair) || !isScalar(pair.key)) return;
       const key = String(pair.key.value);
       // a file holding a secret is named, not quoted
-      if (!SECRET_KEY.test(key) || key.endsWith("File")) return;
+      if (!SECRET_KEY.test(key) || key.endsWith("_file")) return;
       if (isScalar(pair.value)) {
         if (pair.value.value !== null && String(pair.value.value) !== "")
           secrets.push(String(pair.value.value));

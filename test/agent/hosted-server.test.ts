@@ -96,7 +96,7 @@ async function setUp(serverLines: string[]): Promise<string> {
   return config;
 }
 
-const SERVER_FILES = [`licenseFiles: [${ACME_LICENSE}]`, "database: state/server.db"];
+const SERVER_FILES = [`license_files: [${ACME_LICENSE}]`, "database: state/server.db"];
 
 describe("agent config server: section", () => {
   it("keeps the section's keys and resolves its paths against the config file", async () => {
@@ -106,7 +106,7 @@ describe("agent config server: section", () => {
     expect(loaded.server?.settings).toMatchObject({
       bind: "127.0.0.1",
       hostname: "lic1",
-      licenseFiles: [ACME_LICENSE],
+      license_files: [ACME_LICENSE],
       database: "state/server.db",
     });
     expect(loadAgentConfig({ path: config, env: {} }).server?.source).toBe(config);
@@ -149,20 +149,32 @@ describe("agent config server: section", () => {
   });
 
   it("an invalid section exits 2 naming the key, before any cycle", async () => {
-    const config = await setUp([`licenseFiles: [${ACME_LICENSE}]`, "leaseSeconds: soon"]);
+    const config = await setUp([`license_files: [${ACME_LICENSE}]`, "lease_seconds: soon"]);
     const run = await execa(process.execPath, [CLI, "agent", "--once", "--config", config], {
       reject: false,
     });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(`lmkeeper agent: server: invalid: server (${config}):`);
-    expect(run.stderr).toMatch(/database: .*leaseSeconds: /);
+    expect(run.stderr).toMatch(/database: .*lease_seconds: /);
+    expect(api?.statuses).toEqual([]);
+  });
+
+  it("a camelCase key in the section exits 2 naming the snake_case key to write", async () => {
+    const config = await setUp([`licenseFiles: [${ACME_LICENSE}]`, "database: server.db"]);
+    const run = await execa(process.execPath, [CLI, "agent", "--once", "--config", config], {
+      reject: false,
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      `lmkeeper agent: server: invalid: server (${config}): licenseFiles: keys are snake_case: write license_files`,
+    );
     expect(api?.statuses).toEqual([]);
   });
 
   it("a license file that does not parse exits 2 naming the file and line", async () => {
     const bad = join(mkdtempSync(join(tmpdir(), "lmkeeper-hosted-lic-")), "bad.lic");
     writeFileSync(bad, "FEATURE solver acme 2026.0 31-dec-2030 lots\n");
-    const config = await setUp([`licenseFiles: [${bad}]`, "database: server.db"]);
+    const config = await setUp([`license_files: [${bad}]`, "database: server.db"]);
     const run = await execa(process.execPath, [CLI, "agent", "--once", "--config", config], {
       reject: false,
     });

@@ -40,10 +40,10 @@ export function writeServerConfig(
       "port: 0",
       "bind: 127.0.0.1",
       "hostname: lic1",
-      `licenseFiles: [${JSON.stringify(options.licenseFile ?? ACME_LICENSE)}]`,
+      `license_files: [${JSON.stringify(options.licenseFile ?? ACME_LICENSE)}]`,
       `database: ${JSON.stringify(join(dir, "server.db"))}`,
-      `leaseSeconds: ${options.leaseSeconds ?? 3600}`,
-      `logLevel: ${options.logLevel ?? "info"}`,
+      `lease_seconds: ${options.leaseSeconds ?? 3600}`,
+      `log_level: ${options.logLevel ?? "info"}`,
       "",
     ].join("\n"),
   );

@@ -93,17 +93,23 @@ describe("lmkeeper server admin commands", () => {
 
   it("refuses to start on a bad config, naming the key", async () => {
     const config = join(dir.path, "bad.yaml");
-    writeFileSync(config, "database: x.db\nleaseSeconds: -5\n");
+    writeFileSync(config, "database: x.db\nlease_seconds: -5\n");
     const result = await lmkeeper(["server", "--config", config]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${config}: leaseSeconds: Too small`);
+    expect(result.stderr).toContain(`${config}: lease_seconds: Too small`);
+    writeFileSync(config, "database: x.db\nleaseSeconds: 60\n");
+    const camel = await lmkeeper(["server", "--config", config]);
+    expect([camel.code, camel.stderr]).toEqual([
+      2,
+      `lmkeeper server: ${config}: leaseSeconds: keys are snake_case: write lease_seconds\n`,
+    ]);
   });
 
   it("refuses to start on a bad license file, naming file and line", async () => {
     const license = join(dir.path, "bad.lic");
     writeFileSync(license, "VENDOR acme\nFEATURE solver acme 1.0 31-dec-2030 ten SIGN=0\n");
     const config = join(dir.path, "badlic.yaml");
-    writeFileSync(config, `database: x.db\nlicenseFiles: [bad.lic]\nport: 0\nbind: 127.0.0.1\n`);
+    writeFileSync(config, `database: x.db\nlicense_files: [bad.lic]\nport: 0\nbind: 127.0.0.1\n`);
     const result = await lmkeeper(["server", "--config", config]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(

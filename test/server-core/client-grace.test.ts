@@ -23,7 +23,7 @@ let statePath: string;
 beforeEach(async () => {
   dir = tempDir();
   statePath = join(dir.path, "client", "leases.json");
-  ({ server, clock: serverClock } = await startTestServer(dir.path, { leaseSeconds: 3600 }));
+  ({ server, clock: serverClock } = await startTestServer(dir.path, { lease_seconds: 3600 }));
 });
 
 afterEach(async () => {
@@ -67,7 +67,7 @@ describe("client grace period", () => {
 
     // the server comes back a week later on the same port and database: valid again, grace reset
     serverClock.advance(7 * DAY_S);
-    ({ server } = await startTestServer(dir.path, { leaseSeconds: 3600, port }, serverClock));
+    ({ server } = await startTestServer(dir.path, { lease_seconds: 3600, port }, serverClock));
     const [back] = await refreshLeases(DEFAULT_GRACE_MS, options);
     expect(back?.standing).toEqual({ state: "valid" });
     expect(readClientState(statePath).leases[0]?.unreachableSince).toBeUndefined();
@@ -174,7 +174,7 @@ describe("lmkeeper checkout / checkin commands", () => {
     const { startServer } = await import("../../src/server-core/server.js");
     const { testConfig } = await import("./helpers.js");
     await server!.close();
-    server = await startServer(testConfig(dir.path, { leaseSeconds: 3 }), { now: Date.now });
+    server = await startServer(testConfig(dir.path, { lease_seconds: 3 }), { now: Date.now });
     const probe = [
       "setTimeout(async () => {",
       `  const status = await (await fetch(${JSON.stringify(server.url)} + "/api/1.0/status")).json();`,

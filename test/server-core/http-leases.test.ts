@@ -10,7 +10,7 @@ let clock: ManualClock;
 
 beforeEach(async () => {
   dir = tempDir();
-  ({ server, clock } = await startTestServer(dir.path, { leaseSeconds: 60 }));
+  ({ server, clock } = await startTestServer(dir.path, { lease_seconds: 60 }));
 });
 
 afterEach(async () => {

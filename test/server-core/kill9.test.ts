@@ -24,10 +24,10 @@ beforeAll(() => {
       "port: 0",
       "bind: 127.0.0.1",
       "hostname: lic1",
-      `licenseFiles: [${JSON.stringify(ACME_LICENSE)}]`,
+      `license_files: [${JSON.stringify(ACME_LICENSE)}]`,
       "database: state/server.db",
-      "leaseSeconds: 3600",
-      "logLevel: info",
+      "lease_seconds: 3600",
+      "log_level: info",
     ].join("\n"),
   );
 });

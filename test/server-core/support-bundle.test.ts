@@ -27,15 +27,15 @@ beforeEach(async () => {
       "port: 0",
       "bind: 127.0.0.1",
       "hostname: lic1",
-      `licenseFiles: [${JSON.stringify(ACME_LICENSE)}]`,
-      `entitlementsFile: ${JSON.stringify(ENTITLEMENTS)}`,
+      `license_files: [${JSON.stringify(ACME_LICENSE)}]`,
+      `entitlements_file: ${JSON.stringify(ENTITLEMENTS)}`,
       "database: state/server.db",
-      "logFile: logs/server.log",
-      "logLevel: silent",
+      "log_file: logs/server.log",
+      "log_level: silent",
       "failover:",
       "  role: main",
       "  peer: http://127.0.0.1:9",
-      `  syncSecret: ${SECRET}  # shared with the backup`,
+      `  sync_secret: ${SECRET}  # shared with the backup`,
       "",
     ].join("\n"),
   );
@@ -59,8 +59,8 @@ describe("redactConfigText", () => {
     const text = [
       "port: 7070 # public",
       "failover:",
-      "  syncSecret: abcdefabcdefabcdef",
-      "  syncSecretFile: /etc/lmkeeper/pair.secret",
+      "  sync_secret: abcdefabcdefabcdef",
+      "  sync_secret_file: /etc/lmkeeper/pair.secret",
       "oidc:",
       "  clientPassword: hunter2hunter2",
       "",
@@ -69,8 +69,8 @@ describe("redactConfigText", () => {
       text: [
         "port: 7070 # public",
         "failover:",
-        '  syncSecret: "[REDACTED]"',
-        "  syncSecretFile: /etc/lmkeeper/pair.secret",
+        '  sync_secret: "[REDACTED]"',
+        "  sync_secret_file: /etc/lmkeeper/pair.secret",
         "oidc:",
         '  clientPassword: "[REDACTED]"',
         "",
@@ -118,7 +118,7 @@ describe("writeSupportBundle", () => {
     execFileSync("tar", ["-xzf", bundle, "-C", out]);
     const read = (path: string) => readFileSync(join(out, name, path), "utf8");
     const config = read("config/server.yaml");
-    expect(config).toContain('syncSecret: "[REDACTED]" # shared with the backup');
+    expect(config).toContain('sync_secret: "[REDACTED]" # shared with the backup');
     expect(config).toContain("# site server");
     expect(config).not.toContain(SECRET);
     expect(read("logs/server.log")).toBe(

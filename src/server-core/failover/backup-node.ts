@@ -5,11 +5,12 @@ import { afterPull, INITIAL_BACKUP_STATE, type BackupState } from "./backup-stat
 import { loadMirroredPools, saveMirroredPools } from "./mirror-store.js";
 import type { FailoverContext, FailoverNode } from "./node.js";
 import { peerCaller } from "./peer.js";
+import type { PolicySnapshot } from "../policy/policy-snapshot.js";
 import { SYNC_HANDOVER_PATH, SYNC_STATE_PATH, type SyncState } from "./protocol.js";
 
 /** The backup of a pair: mirrors its main, serves while the main is down, hands back after. */
 export function backupNode(app: FastifyInstance, context: FailoverContext): FailoverNode {
-  const { service, store, config, logger } = context;
+  const { service, policy, store, config, logger } = context;
   let state: BackupState = INITIAL_BACKUP_STATE;
   let failoverSince: number | undefined;
   let lastSyncAt: number | undefined;
@@ -39,15 +40,12 @@ export function backupNode(app: FastifyInstance, context: FailoverContext): Fail
   // While the main serves, a backup answers no lease call: clients go on to the main.
   app.addHook("onRequest", async (request, reply) => {
     const leaseCall = request.url.startsWith("/api/1.0/leases") && request.method !== "GET";
-    const adminChange =
-      request.url.startsWith("/api/1.0/admin/activations") ||
-      request.url.startsWith("/api/1.0/admin/offline");
-    if (adminChange)
+    if (isLicenseOrPolicyChange(request.method, request.url))
       return sendError(
         reply,
         409,
         "BACKUP_READ_ONLY",
-        `This is a backup server: change licenses on the main (${config.peer})`,
+        `This is a backup server: change licenses and policies on the main (${config.peer}); the backup takes them on its next sync`,
       );
     if (leaseCall && state.mode === "standby")
       return sendError(
@@ -63,7 +61,22 @@ export function backupNode(app: FastifyInstance, context: FailoverContext): Fail
     service.adoptState(main.pools, main.leases);
     await store.replaceLeases(main.leases);
     await saveMirroredPools(store, config.peer, main.pools, service.now());
+    if (main.policy) await adoptPolicy(main.policy);
     lastSyncAt = service.now();
+  };
+
+  // A policy the backup cannot take (an LDAP server it cannot reach, say) leaves it with the
+  // last one it took; pools and leases are mirrored all the same.
+  const adoptPolicy = async (snapshot: PolicySnapshot) => {
+    try {
+      if (await policy.adopt(snapshot, `main server ${config.peer}`))
+        logger.info({ main: config.peer }, "took the main server's policies");
+    } catch (error) {
+      logger.error(
+        { err: error, main: config.peer },
+        "cannot take the main server's policies; keeping the last ones taken",
+      );
+    }
   };
 
   const tick = async () => {
@@ -138,4 +151,20 @@ export function backupNode(app: FastifyInstance, context: FailoverContext): Fail
       await close();
     },
   };
+}
+
+/** Licenses are the main's: the backup neither changes them nor answers for them. */
+const LICENSE_ROUTES = ["/api/1.0/admin/activations", "/api/1.0/admin/offline"];
+/** Policies are the main's too: the backup shows them but takes changes only through its sync. */
+const POLICY_ROUTES = [
+  "/api/1.0/admin/reservations",
+  "/api/1.0/admin/model",
+  "/api/1.0/admin/access",
+];
+
+function isLicenseOrPolicyChange(method: string, url: string): boolean {
+  const under = (prefix: string) =>
+    url.startsWith(prefix) && /^($|[/?])/.test(url.slice(prefix.length));
+  if (LICENSE_ROUTES.some(under)) return true;
+  return method !== "GET" && method !== "HEAD" && POLICY_ROUTES.some(under);
 }

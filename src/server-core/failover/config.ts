@@ -25,7 +25,7 @@ export const failoverSchema = z
   })
   .strict()
   .refine((value) => (value.syncSecret === undefined) !== (value.syncSecretFile === undefined), {
-    message: "give exactly one of syncSecret and syncSecretFile",
+    message: "give exactly one of sync_secret and sync_secret_file",
   });
 
 export type FailoverConfig = z.output<typeof failoverSchema>;

@@ -8,7 +8,7 @@ import { handoverSchema, SYNC_HANDOVER_PATH, SYNC_STATE_PATH, type SyncState } f
 
 /** The main of a pair: answers its backup's pulls and handovers, asks it for leases on start. */
 export function mainNode(app: FastifyInstance, context: FailoverContext): FailoverNode {
-  const { service, config, logger } = context;
+  const { service, policy, config, logger } = context;
   let lastPullAt: number | undefined;
   const peer = peerCaller(context);
 
@@ -19,6 +19,7 @@ export function mainNode(app: FastifyInstance, context: FailoverContext): Failov
       inFailover: false,
       pools: [...service.pools()],
       leases: service.liveLeases(),
+      policy: policy.snapshot(),
     };
     return state;
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { sendError } from "../http/errors.js";
 import type { LicenseService } from "../license-service.js";
+import type { PolicyService } from "../policy/policy-service.js";
 import type { StatusPair } from "../status/snapshot.js";
 import type { Store } from "../store.js";
 import { backupNode } from "./backup-node.js";
@@ -13,6 +14,7 @@ export interface FailoverContext {
   config: FailoverConfig;
   secret: string;
   service: LicenseService;
+  policy: PolicyService;
   store: Store;
   logger: Logger;
   /** this server's own URL, known once it listens */

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Lease, Pool } from "../engine.js";
+import type { PolicySnapshot } from "../policy/policy-snapshot.js";
+import { ID_TYPES } from "../policy/reservations.js";
 
 /** Paths the two servers of a pair use between themselves (never by clients). */
 export const SYNC_STATE_PATH = "/api/1.0/failover/state";
@@ -39,6 +41,26 @@ const leaseSchema = z.object({
   expiresAt: z.number(),
 });
 
+const reservationSchema = z.object({
+  hostId: z.string().min(1),
+  idType: z.enum(ID_TYPES),
+  feature: z.string().min(1),
+  version: z.string().min(1),
+  count: z.number().int().positive(),
+});
+
+/**
+ * The main's policies: reservation groups, the model definition text and the access config
+ * (as stored, LDAP passwords included: the backup must bind with them in failover).
+ */
+const policySchema = z.object({
+  reservationGroups: z.array(
+    z.object({ name: z.string().min(1), reservations: z.array(reservationSchema) }),
+  ),
+  modelDefinition: z.string().nullable(),
+  accessConfig: z.object({ source: z.string(), config: z.unknown() }).nullable(),
+});
+
 /** What a main hands its backup on every pull. */
 export const syncStateSchema = z.object({
   generatedAt: z.number(),
@@ -48,6 +70,8 @@ export const syncStateSchema = z.object({
   failoverSince: z.number().optional(),
   pools: z.array(poolSchema),
   leases: z.array(leaseSchema),
+  /** only a main sends its policies */
+  policy: policySchema.optional(),
 });
 
 /** What a backup hands its main when the main is back: every lease it holds. */
@@ -62,6 +86,7 @@ export interface SyncState {
   failoverSince?: number | undefined;
   pools: Pool[];
   leases: Lease[];
+  policy?: PolicySnapshot | undefined;
 }
 
 export function syncAuthorization(secret: string): string {

@@ -11,12 +11,12 @@ export function readSyncSecret(config: FailoverConfig): string {
     text = readFileSync(path, "utf8").trim();
   } catch (error) {
     throw new ConfigError(
-      `failover.syncSecretFile ${path}: cannot read: ${(error as Error).message}`,
+      `failover.sync_secret_file ${path}: cannot read: ${(error as Error).message}`,
     );
   }
   if (text.length < 16)
     throw new ConfigError(
-      `failover.syncSecretFile ${path}: the secret must be at least 16 characters`,
+      `failover.sync_secret_file ${path}: the secret must be at least 16 characters`,
     );
   return text;
 }

@@ -50,7 +50,7 @@ export class OfflineUpdates {
         ok: false,
         status: 409,
         code: "OFFLINE_NOT_CONFIGURED",
-        message: "No back office key is configured (offline.publicKeyFile in the server config)",
+        message: "No back office key is configured (offline.public_key_file in the server config)",
       };
     }
     const verified = verifyCapabilityResponse(file, this.publicKey, this.serverId);

@@ -16,9 +16,11 @@ import type { StatusReservation } from "../status/snapshot.js";
 import { connectLdapPools, type LdapPool } from "./ldap.js";
 import { parseModelDefinition, type ModelDefinition } from "./model-definition.js";
 import { describePools, planNamedPools, type LicensePoolView } from "./named-pools.js";
+import type { PolicySnapshot } from "./policy-snapshot.js";
 import { PolicyStore } from "./policy-store.js";
 import {
   isReservationHolder,
+  parseReservationImport,
   planReservations,
   type ReservationGroup,
   type ReservationView,
@@ -45,6 +47,7 @@ export interface ModelView {
 export class NotFoundError extends Error {}
 
 const MODEL_SOURCE = "model definition";
+const NO_ACCESS_SOURCE = "(none)";
 
 /**
  * Reservations, named license pools and access rules around the license service: keeps
@@ -56,7 +59,7 @@ export class PolicyService {
   private modelProblem: string | undefined;
   private access: AccessConfig = EMPTY_ACCESS_CONFIG;
   private accessJson: unknown = {};
-  private accessSource = "(none)";
+  private accessSource = NO_ACCESS_SOURCE;
   private ldapPools = new Map<string, LdapPool>();
   private cached:
     | {
@@ -118,6 +121,71 @@ export class PolicyService {
 
   async close(): Promise<void> {
     await Promise.all([...this.ldapPools.values()].map((pool) => pool.close()));
+  }
+
+  // ---- the whole policy, for a failover pair
+
+  snapshot(): PolicySnapshot {
+    return {
+      reservationGroups: this.groups,
+      modelDefinition: this.model?.text ?? null,
+      accessConfig:
+        this.accessSource === NO_ACCESS_SOURCE
+          ? null
+          : { source: this.accessSource, config: this.accessJson },
+    };
+  }
+
+  /**
+   * Takes another server's policies as this one's (a backup mirroring its main), stored so
+   * they hold after a restart. Everything is validated (and LDAP connected) before anything
+   * changes. Returns whether anything changed.
+   */
+  async adopt(snapshot: PolicySnapshot, source: string): Promise<boolean> {
+    const current = this.snapshot();
+    const groupsChanged =
+      JSON.stringify(current.reservationGroups) !== JSON.stringify(snapshot.reservationGroups);
+    const modelChanged = current.modelDefinition !== snapshot.modelDefinition;
+    const accessChanged =
+      JSON.stringify(current.accessConfig) !== JSON.stringify(snapshot.accessConfig);
+    if (!groupsChanged && !modelChanged && !accessChanged) return false;
+
+    const groups = parseReservationImport({ groups: snapshot.reservationGroups }, source);
+    const model =
+      snapshot.modelDefinition === null
+        ? undefined
+        : parseModelDefinition(snapshot.modelDefinition, `${source}: ${MODEL_SOURCE}`);
+    const access = snapshot.accessConfig;
+    const accessConfig = access
+      ? parseAccessConfig(access.config, `${source}: ${access.source}`)
+      : EMPTY_ACCESS_CONFIG;
+    const ldapPools = accessChanged
+      ? await connectLdapPools(accessConfig.ldap, `${source}: access config`)
+      : undefined;
+    try {
+      await this.store.replaceAll(
+        groups,
+        snapshot.modelDefinition ?? undefined,
+        access && { json: JSON.stringify(access.config), source: access.source },
+        this.service.now(),
+      );
+    } catch (error) {
+      await Promise.all([...(ldapPools?.values() ?? [])].map((pool) => pool.close()));
+      throw error;
+    }
+    this.groups = groups;
+    this.model = model;
+    if (ldapPools) {
+      const old = this.ldapPools;
+      this.access = accessConfig;
+      this.accessJson = access?.config ?? {};
+      this.accessSource = access?.source ?? NO_ACCESS_SOURCE;
+      this.ldapPools = ldapPools;
+      await Promise.all([...old.values()].map((pool) => pool.close()));
+    }
+    this.cached = undefined;
+    this.current();
+    return true;
   }
 
   // ---- checkouts

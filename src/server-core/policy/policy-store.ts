@@ -117,6 +117,52 @@ export class PolicyStore {
     });
   }
 
+  /**
+   * Replaces every policy in one transaction (a backup taking its main's); `accessConfig`
+   * null removes the stored one.
+   */
+  replaceAll(
+    groups: readonly ReservationGroup[],
+    modelText: string | undefined,
+    accessConfig: { json: string; source: string } | null,
+    now: number,
+  ): Promise<void> {
+    const db = this.store.db;
+    return this.store.write(() => {
+      db.prepare("DELETE FROM reservations").run();
+      db.prepare("DELETE FROM reservation_groups").run();
+      db.prepare("DELETE FROM model_definition").run();
+      db.prepare("DELETE FROM access_config").run();
+      const insertGroup = db.prepare(
+        "INSERT INTO reservation_groups (name, position, created_at) VALUES (?, ?, ?)",
+      );
+      const insertEntry = db.prepare(`INSERT INTO reservations
+        (group_name, position, host_id, id_type, feature, version, count) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+      groups.forEach((group, groupIndex) => {
+        insertGroup.run(group.name, groupIndex + 1, now);
+        group.reservations.forEach((entry, index) =>
+          insertEntry.run(
+            group.name,
+            index,
+            entry.hostId,
+            entry.idType,
+            entry.feature,
+            entry.version,
+            entry.count,
+          ),
+        );
+      });
+      if (modelText !== undefined)
+        db.prepare(
+          "INSERT INTO model_definition (id, source_text, uploaded_at) VALUES (1, ?, ?)",
+        ).run(modelText, now);
+      if (accessConfig !== null)
+        db.prepare(
+          "INSERT INTO access_config (id, json, source, loaded_at) VALUES (1, ?, ?, ?)",
+        ).run(accessConfig.json, accessConfig.source, now);
+    });
+  }
+
   loadRevocations(): RevocationRecord[] {
     const rows = this.store.db.prepare("SELECT * FROM revoked_leases").all() as {
       lease_id: string;

@@ -37,7 +37,7 @@ async function start(name: string, overrides: Partial<ServerConfigInput>): Promi
 
 function failover(role: "main" | "backup", peer: string): Partial<ServerConfigInput> {
   return {
-    failover: { role, peer, syncSecret: SECRET, syncSeconds: 0.05, failoverAfterFailures: 1 },
+    failover: { role, peer, sync_secret: SECRET, sync_seconds: 0.05, failover_after_failures: 1 },
   };
 }
 
@@ -81,8 +81,8 @@ describe("failover pair in one process (real HTTP and SQLite)", () => {
   it("a backup restarted while its main is down serves from the pools it kept", async () => {
     const main = await start("main", failover("main", UNUSED));
     const backupConfig = {
-      licenseFiles: [],
-      entitlementsFile: undefined,
+      license_files: [],
+      entitlements_file: undefined,
       ...failover("backup", main.url),
     };
     let backup = await start("backup", backupConfig);
@@ -134,8 +134,8 @@ describe("failover pair in one process (real HTTP and SQLite)", () => {
   it("scripts that name the pair (MAIN,BACKUP) keep their lease through the main's outage", async () => {
     const main = await start("main", failover("main", UNUSED));
     const backup = await start("backup", {
-      licenseFiles: [],
-      entitlementsFile: undefined,
+      license_files: [],
+      entitlements_file: undefined,
       ...failover("backup", main.url),
     });
     await waitFor(async () => backup.service.pools().length === 4);

@@ -11,8 +11,8 @@ describe("failover config", () => {
         failover: {
           role: "backup",
           peer: "https://lic1:7070/",
-          syncSecretFile: "pair.secret",
-          peerCaFile: "ca.pem",
+          sync_secret_file: "pair.secret",
+          peer_ca_file: "ca.pem",
         },
       },
       "backup.yaml",
@@ -31,17 +31,33 @@ describe("failover config", () => {
   it("names the key that is wrong", () => {
     const parse = (failover: unknown) => () =>
       parseServerConfig({ ...base, failover }, "main.yaml", "/etc/lmkeeper");
-    expect(parse({ role: "main", peer: "lic2:7070", syncSecret: "x".repeat(16) })).toThrow(
+    expect(parse({ role: "main", peer: "lic2:7070", sync_secret: "x".repeat(16) })).toThrow(
       "main.yaml: failover.peer: must be an http:// or https:// URL",
     );
-    expect(parse({ role: "main", peer: "http://lic2:7070", syncSecret: "short" })).toThrow(
-      "main.yaml: failover.syncSecret: must be at least 16 characters",
+    expect(parse({ role: "main", peer: "http://lic2:7070", sync_secret: "short" })).toThrow(
+      "main.yaml: failover.sync_secret: must be at least 16 characters",
     );
     expect(parse({ role: "main", peer: "http://lic2:7070" })).toThrow(
-      "main.yaml: failover: give exactly one of syncSecret and syncSecretFile",
+      "main.yaml: failover: give exactly one of sync_secret and sync_secret_file",
     );
     expect(
-      parse({ role: "primary", peer: "http://lic2:7070", syncSecret: "x".repeat(16) }),
+      parse({ role: "primary", peer: "http://lic2:7070", sync_secret: "x".repeat(16) }),
     ).toThrow(/main\.yaml: failover\.role: /);
+  });
+
+  it("refuses an access config of its own on a backup: it takes its main's", () => {
+    expect(() =>
+      parseServerConfig(
+        {
+          ...base,
+          access_config: "access-config.json",
+          failover: { role: "backup", peer: "http://lic1:7070", sync_secret: "x".repeat(16) },
+        },
+        "backup.yaml",
+        "/etc/lmkeeper",
+      ),
+    ).toThrow(
+      "backup.yaml: access_config: a backup takes its access config from its main (failover.peer); remove it here",
+    );
   });
 });

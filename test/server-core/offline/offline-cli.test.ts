@@ -20,7 +20,7 @@ beforeAll(async () => {
   dir = tempDir();
   await run(process.execPath, [CLI, "server", "offline-keygen", "--out", join(dir.path, "bo")]);
   ({ server } = await startTestServer(dir.path, {
-    offline: { publicKeyFile: join(dir.path, "bo.pub") },
+    offline: { public_key_file: join(dir.path, "bo.pub") },
   }));
   await api(
     server,

@@ -25,7 +25,7 @@ beforeEach(async () => {
   backOffice = createPrivateKey(keys.privateKeyPem);
   const publicKeyFile = join(dir.path, "backoffice.pub");
   writeFileSync(publicKeyFile, keys.publicKeyPem);
-  ({ server } = await startTestServer(dir.path, { offline: { publicKeyFile } }));
+  ({ server } = await startTestServer(dir.path, { offline: { public_key_file: publicKeyFile } }));
   const changed = await api(
     server,
     "PUT",

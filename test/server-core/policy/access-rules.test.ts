@@ -223,13 +223,13 @@ describe("server config", () => {
   it("resolves accessConfig against the config file's directory", async () => {
     const { parseServerConfig } = await import("../../../src/server-core/config.js");
     const config = parseServerConfig(
-      { database: "server.db", accessConfig: "policy/access-config.json" },
+      { database: "server.db", access_config: "policy/access-config.json" },
       "/etc/lmkeeper/server.yaml",
       "/etc/lmkeeper",
     );
     expect(config.accessConfig).toBe("/etc/lmkeeper/policy/access-config.json");
     expect(() =>
-      parseServerConfig({ database: "x.db", accessConfig: "" }, "server.yaml", "/etc"),
-    ).toThrow(/^server.yaml: accessConfig: /);
+      parseServerConfig({ database: "x.db", access_config: "" }, "server.yaml", "/etc"),
+    ).toThrow(/^server.yaml: access_config: /);
   });
 });

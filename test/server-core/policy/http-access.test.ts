@@ -139,7 +139,7 @@ describe("access rules through HTTP: other fields, loading and showing", () => {
     await server.close();
     const file = join(dir.path, "access-config.json");
     writeFileSync(file, JSON.stringify({ whitelist: [{ userName: "kate" }] }));
-    ({ server } = await startPolicyServer(dir.path, { accessConfig: file }));
+    ({ server } = await startPolicyServer(dir.path, { access_config: file }));
     expect((await admin(server, "GET", "/access")).body).toEqual({
       source: file,
       config: { whitelist: [{ userName: "kate" }] },
@@ -151,7 +151,7 @@ describe("access rules through HTTP: other fields, loading and showing", () => {
     expect(await attempt({ feature: "mesher", user: "kate" })).toBe(201);
     await server.close();
     writeFileSync(file, '{ "whitelist": [ { "userName": "(" } ] }');
-    await expect(startPolicyServer(dir.path, { accessConfig: file })).rejects.toThrow(
+    await expect(startPolicyServer(dir.path, { access_config: file })).rejects.toThrow(
       `${file}: whitelist[0].userName: invalid regular expression "(": `,
     );
     ({ server } = await startPolicyServer(dir.path));

@@ -103,7 +103,7 @@ describe("LDAP rules through HTTP against a real slapd", () => {
         whitelist: [{ ldap: "corp", matchCondition: ENGINEERS }],
       }),
     );
-    await expect(startPolicyServer(dir.path, { accessConfig: file })).rejects.toThrow(
+    await expect(startPolicyServer(dir.path, { access_config: file })).rejects.toThrow(
       `${file}: ldap.corp: cannot connect and bind to ldap://127.0.0.1:9 as "${LDAP_ADMIN_DN}": `,
     );
     ({ server } = await startPolicyServer(dir.path));

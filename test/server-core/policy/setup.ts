@@ -16,7 +16,7 @@ export async function startPolicyServer(
 ): Promise<{ server: RunningServer; clock: ManualClock }> {
   const started = await startTestServer(
     dir,
-    { licenseFiles: [POLICY_LICENSE], entitlementsFile: undefined, ...overrides },
+    { license_files: [POLICY_LICENSE], entitlements_file: undefined, ...overrides },
     clock,
   );
   const changed = await api(
