@@ -257,6 +257,67 @@ export async function deviceDetail(main, _ui, id) {
 
 // ---- Named License Pools
 
+/** A pool's features, a page at a time: the default pool may hold thousands. */
+function pagedPool(pool) {
+  const size = pageSize();
+  const pages = Math.max(1, Math.ceil(pool.features.length / size));
+  const body = h("tbody");
+  const info = h("span", { class: "pool-page" });
+  const previous = h("button", { type: "button", class: "pool-prev" }, "Previous");
+  const next = h("button", { type: "button", class: "pool-next" }, "Next");
+  let page = 1;
+  const show = () => {
+    const rows = pool.features.slice((page - 1) * size, page * size);
+    body.replaceChildren(
+      ...rows.map((row) =>
+        h(
+          "tr",
+          {},
+          h("td", {}, row.feature),
+          h("td", {}, row.version),
+          num(row.allocated),
+          num(row.used),
+        ),
+      ),
+    );
+    info.textContent = `Page ${page} of ${pages} (${pool.features.length} features)`;
+    previous.disabled = page <= 1;
+    next.disabled = page >= pages;
+  };
+  previous.addEventListener("click", () => {
+    page -= 1;
+    show();
+  });
+  next.addEventListener("click", () => {
+    page += 1;
+    show();
+  });
+  show();
+  return h(
+    "section",
+    { class: "pool", "data-pool": pool.name },
+    h("h3", {}, pool.name),
+    h(
+      "table",
+      {},
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", {}, "Feature"),
+          h("th", {}, "Version"),
+          h("th", { class: "num" }, "Allocated"),
+          h("th", { class: "num" }, "Used"),
+        ),
+      ),
+      body,
+    ),
+    pages > 1 ? h("div", { class: "pager" }, previous, info, next) : null,
+  );
+}
+
 export async function pools(main, ui) {
   const [poolData, modelData] = await Promise.all([
     request("GET", "/pools"),
@@ -290,26 +351,7 @@ export async function pools(main, ui) {
   };
   main.replaceChildren(
     h("h2", {}, "Named License Pools"),
-    ...poolData.pools.map((pool) =>
-      h(
-        "section",
-        { class: "pool", "data-pool": pool.name },
-        h("h3", {}, pool.name),
-        table(
-          [["Feature"], ["Version"], ["Allocated", "num"], ["Used", "num"]],
-          pool.features.map((row) =>
-            h(
-              "tr",
-              {},
-              h("td", {}, row.feature),
-              h("td", {}, row.version),
-              num(row.allocated),
-              num(row.used),
-            ),
-          ),
-        ),
-      ),
-    ),
+    ...poolData.pools.map((pool) => pagedPool(pool)),
     h("h3", {}, "Model definition"),
     model
       ? h(
