@@ -56,13 +56,13 @@ describe("web manager in a browser", () => {
       .toBe("Access denied: Wrong admin user or password");
     await screenshot(page, "login-denied");
     expectConsole([refused(401)]);
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate("sessionStorage.length")).toBe(0);
 
     await page.fill("#login-password", ADMIN_PASSWORD);
     await page.click("#login-form button[type=submit]");
     await page.waitForSelector("#features-table");
-    expect(await page.evaluate(() => localStorage.getItem("lmkeeper.admin"))).toBeNull();
-    expect(await page.evaluate(() => sessionStorage.getItem("lmkeeper.admin"))).not.toBeNull();
+    expect(await page.evaluate(`localStorage.getItem("lmkeeper.admin")`)).toBeNull();
+    expect(await page.evaluate(`sessionStorage.getItem("lmkeeper.admin")`)).not.toBeNull();
     expectConsole();
   });
 
