@@ -27,7 +27,7 @@ export function bigLicense(count: number): string {
 export async function startManagerServer(
   dir: string,
   features: number,
-  options: { changePassword?: boolean; tlsOff?: boolean } = {},
+  options: { changePassword?: boolean } = {},
 ): Promise<{ server: RunningServer; clock: ManualClock }> {
   const license = writeLicense(dir, "big.lic", bigLicense(features));
   const started = await startTestServer(dir, {
