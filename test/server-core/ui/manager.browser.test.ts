@@ -212,6 +212,47 @@ describe("web manager in a browser", () => {
     expectConsole();
   });
 
+  it("imports reservation groups from JSON and says why a bad file is refused", async () => {
+    const { page } = browser;
+    await page.setInputFiles("#import-file", {
+      name: "broken.json",
+      mimeType: "application/json",
+      buffer: Buffer.from("{ groups: "),
+    });
+    await page.click("#import-groups");
+    await expect.poll(() => page.textContent("#message")).toMatch(/^broken\.json is not JSON: /);
+    const groups = {
+      groups: [
+        {
+          name: "night",
+          reservations: [
+            { hostId: "ana", idType: "USER", feature: "mesher", version: "1.0", count: 1 },
+          ],
+        },
+      ],
+    };
+    await page.setInputFiles("#import-file", {
+      name: "groups.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(groups)),
+    });
+    await page.click("#import-groups");
+    await page.waitForSelector("#reservations-table");
+    expect(await page.textContent("#message")).toBe("Imported night");
+    expect(await page.locator("#reservations-table tbody tr td").allTextContents()).toEqual([
+      "night",
+      "ana",
+      "USER",
+      "mesher",
+      "1.0",
+      "1",
+      "satisfiable",
+    ]);
+    await page.click("[data-delete-group=night]");
+    await page.waitForSelector("#no-reservations");
+    expectConsole();
+  });
+
   it("uploads a model definition and shows the named pools", async () => {
     const { page } = browser;
     await page.click("a[href='#/pools']");
