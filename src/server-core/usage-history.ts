@@ -19,11 +19,30 @@ export interface UsageSample {
 export const DEFAULT_HISTORY_LENGTH = 720;
 
 /**
+ * How a sample is kept: only the features in use, and the totals shared with the previous
+ * sample while they stay the same, so 10,000 idle features cost next to nothing per sample.
+ */
+interface StoredSample {
+  at: number;
+  used: ReadonlyMap<string, number>;
+  totals: ReadonlyMap<string, number | null>;
+}
+
+function sameTotals(
+  a: ReadonlyMap<string, number | null>,
+  b: ReadonlyMap<string, number | null>,
+): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, total] of a) if (b.get(name) !== total || !b.has(name)) return false;
+  return true;
+}
+
+/**
  * The last `capacity` usage samples, kept in memory only (a restart starts a new history).
  * The oldest sample is dropped when a new one arrives at capacity.
  */
 export class UsageHistory {
-  private readonly samples: UsageSample[] = [];
+  private readonly samples: StoredSample[] = [];
 
   constructor(readonly capacity = DEFAULT_HISTORY_LENGTH) {
     if (!Number.isInteger(capacity) || capacity < 1)
@@ -31,7 +50,18 @@ export class UsageHistory {
   }
 
   record(sample: UsageSample): void {
-    this.samples.push(sample);
+    const used = new Map<string, number>();
+    const totals = new Map<string, number | null>();
+    for (const [name, value] of sample.features) {
+      if (value.used !== 0) used.set(name, value.used);
+      totals.set(name, value.total);
+    }
+    const previous = this.samples[this.samples.length - 1];
+    this.samples.push({
+      at: sample.at,
+      used,
+      totals: previous && sameTotals(previous.totals, totals) ? previous.totals : totals,
+    });
     if (this.samples.length > this.capacity) this.samples.shift();
   }
 
@@ -43,8 +73,9 @@ export class UsageHistory {
   busiest(limit: number): string[] {
     const newest = this.samples[this.samples.length - 1];
     if (!newest) return [];
-    return [...newest.features.entries()]
-      .sort(([a, x], [b, y]) => y.used - x.used || a.localeCompare(b))
+    return [...newest.totals.keys()]
+      .map((name): [string, number] => [name, newest.used.get(name) ?? 0])
+      .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
       .slice(0, limit)
       .map(([name]) => name);
   }
@@ -53,10 +84,17 @@ export class UsageHistory {
   series(features: readonly string[]): UsageSeries[] {
     return features.map((feature) => ({
       feature,
-      points: this.samples.flatMap((sample) => {
-        const value = sample.features.get(feature);
-        return value ? [{ at: sample.at, used: value.used, total: value.total }] : [];
-      }),
+      points: this.samples.flatMap((sample) =>
+        sample.totals.has(feature)
+          ? [
+              {
+                at: sample.at,
+                used: sample.used.get(feature) ?? 0,
+                total: sample.totals.get(feature) ?? null,
+              },
+            ]
+          : [],
+      ),
     }));
   }
 }

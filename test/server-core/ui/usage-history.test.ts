@@ -24,6 +24,26 @@ describe("usage history", () => {
     ]);
   });
 
+  it("plots idle features at zero and follows a changed total", () => {
+    const history = new UsageHistory(5);
+    const at = (ms: number, idleTotal: number) => ({
+      at: ms,
+      features: new Map([
+        ["solver", { used: 2, total: 10 }],
+        ["idle", { used: 0, total: idleTotal }],
+      ]),
+    });
+    history.record(at(1000, 4));
+    history.record(at(2000, 4));
+    history.record(at(3000, 6));
+    expect(history.series(["idle"])[0]?.points).toEqual([
+      { at: 1000, used: 0, total: 4 },
+      { at: 2000, used: 0, total: 4 },
+      { at: 3000, used: 0, total: 6 },
+    ]);
+    expect(history.busiest(1)).toEqual(["solver"]);
+  });
+
   it("refuses a capacity that is not a positive whole number", () => {
     expect(() => new UsageHistory(0)).toThrow(
       "usage history capacity must be a positive integer, got 0",
