@@ -138,6 +138,17 @@ describe("web manager in a browser", () => {
     await page.fill("#page-size", "100");
     await page.click("#page-size-form button");
     await expect.poll(() => page.textContent("#message")).toBe("Page size set to 100");
+    await page.fill("#listen-port", "7171");
+    await page.click("#listen-form button");
+    await expect
+      .poll(() => page.textContent("#message"))
+      .toBe(
+        `Restart required: the server listens on 127.0.0.1:${server.port} until it restarts, then on 127.0.0.1:7171`,
+      );
+    await page.fill("#listen-bind", "no such host!");
+    await page.click("#listen-form button");
+    await expect.poll(() => page.textContent("#message")).toMatch(/^Invalid request: bind: must be an IP address or a host name/);
+    expectConsole([refused(400)]);
     await screenshot(page, "settings");
     await page.click("a[href='#/features']");
     await expect
