@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { sendError } from "./errors.js";
 
 const UI_DIR = new URL("../ui/", import.meta.url);
@@ -16,7 +16,7 @@ export const UI_FILES = ["index.html", "app.css", "app.js", "api.js", "chart.js"
 
 /** Serves the web manager at `/` (its files need no credentials; its API calls do). */
 export function registerUiRoutes(app: FastifyInstance): void {
-  const send = async (name: string, reply: import("fastify").FastifyReply) => {
+  const send = async (name: string, reply: FastifyReply) => {
     const extension = name.slice(name.lastIndexOf(".") + 1);
     const body = await readFile(new URL(name, UI_DIR));
     return reply
