@@ -18,5 +18,8 @@ function walk(dir) {
 }
 
 walk(src);
+// the web manager's files are served as they are, .js included (no build step)
+const ui = join(src, "server-core", "ui");
+if (existsSync(ui)) cpSync(ui, join(dist, "server-core", "ui"), { recursive: true });
 const cli = join(dist, "cli", "main.js");
 if (existsSync(cli)) chmodSync(cli, 0o755);

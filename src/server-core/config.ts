@@ -25,6 +25,8 @@ const configSchema = z
     leaseSeconds: z.number().int().positive().default(300),
     /** how often expired leases are removed from storage */
     sweepSeconds: z.number().positive().default(30),
+    /** how often the usage chart of the web manager takes a sample (kept in memory) */
+    usageSampleSeconds: z.number().positive().default(60),
     tls: z
       .object({ cert: z.string().min(1), key: z.string().min(1) })
       .strict()

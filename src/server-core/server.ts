@@ -8,6 +8,8 @@ import { loadEntitlements, type Entitlement } from "./entitlements.js";
 import { registerAdminRoutes } from "./http/admin-routes.js";
 import { sendError } from "./http/errors.js";
 import { registerLeaseRoutes } from "./http/lease-routes.js";
+import { registerManagerRoutes } from "./http/manager-routes.js";
+import { registerUiRoutes } from "./http/ui-routes.js";
 import { registerPolicyRoutes } from "./http/policy-routes.js";
 import { LicenseFileError, parseLicenseFile, type LicenseFile } from "./license-file.js";
 import { setUpFailover, type FailoverNode } from "./failover/node.js";
@@ -21,7 +23,9 @@ import { OfflineUpdates } from "./offline/updates.js";
 import { LicenseService } from "./license-service.js";
 import { poolsFromLicenseFiles } from "./pools.js";
 import { PolicyService } from "./policy/policy-service.js";
+import { featureRows } from "./manager-views.js";
 import { buildSnapshot } from "./snapshot.js";
+import { UsageHistory, usageByFeature } from "./usage-history.js";
 import type { StatusSnapshot } from "./status/snapshot.js";
 import { Store } from "./store.js";
 
@@ -37,6 +41,8 @@ export interface RunningServer {
   service: LicenseService;
   policy: PolicyService;
   snapshot(): StatusSnapshot;
+  /** takes a usage sample now (the server also does every usageSampleSeconds) */
+  sampleUsage(): void;
   close(): Promise<void>;
 }
 
@@ -170,6 +176,14 @@ export async function startServer(
       config.hostname,
       config.offline && readPublicKey(config.offline.publicKeyFile),
     );
+    const history = new UsageHistory();
+    const startedAt = now();
+    const sampleUsage = () =>
+      history.record({
+        at: now(),
+        features: usageByFeature(featureRows(service.pools(), service.liveLeases())),
+      });
+    registerUiRoutes(app);
     registerAdminRoutes(app, {
       service,
       admin,
@@ -178,6 +192,36 @@ export async function startServer(
         (scope) => registerOfflineRoutes(scope, offline),
         (scope) =>
           registerListenSettingsRoutes(scope, store, () => ({ port: boundPort, bind }), now),
+        (scope) =>
+          registerManagerRoutes(scope, {
+            service,
+            history,
+            sampleSeconds: config.usageSampleSeconds,
+            about: () => ({
+              product: "lmkeeper license server",
+              version: VERSION,
+              node: process.version,
+              platform: `${process.platform} ${process.arch}`,
+              hostname: config.hostname,
+              startedAt: new Date(startedAt).toISOString(),
+            }),
+            model: () => policy?.modelView(),
+            properties: () => ({
+              hostname: config.hostname,
+              port: boundPort,
+              bind,
+              https: config.tls !== undefined,
+              leaseSeconds: config.leaseSeconds,
+              sweepSeconds: config.sweepSeconds,
+              usageSampleSeconds: config.usageSampleSeconds,
+              licenseFiles: config.licenseFiles,
+              entitlements: entitlements.length,
+              accessConfig: config.accessConfig ?? null,
+              failover: failover ? failover.role : null,
+              offlineUpdates: config.offline !== undefined,
+              logLevel: config.logLevel,
+            }),
+          }),
       ],
     });
     await failover?.prepare();
@@ -192,6 +236,9 @@ export async function startServer(
       service.sweep().catch((error: unknown) => logger.error({ err: error }, "lease sweep failed"));
     }, config.sweepSeconds * 1000);
     sweeper.unref();
+    sampleUsage();
+    const sampler = setInterval(sampleUsage, config.usageSampleSeconds * 1000);
+    sampler.unref();
     failover?.start();
 
     const running = app;
@@ -206,8 +253,10 @@ export async function startServer(
       service,
       policy,
       snapshot,
+      sampleUsage,
       close: async () => {
         clearInterval(sweeper);
+        clearInterval(sampler);
         await failover?.stop();
         await running.close();
         await runningPolicy.close();

@@ -17,6 +17,7 @@ describe("server config", () => {
       database: join(FIXTURES, "..", "..", ".tmp", "server", "server.db"),
       leaseSeconds: 300,
       sweepSeconds: 30,
+      usageSampleSeconds: 60,
       tls: undefined,
       logLevel: "info",
     });

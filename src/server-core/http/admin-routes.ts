@@ -20,7 +20,9 @@ export function adminPreHandler(service: LicenseService, admin: AdminAccess) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const auth = await admin.authenticate(request.headers.authorization, service.now());
     if (!auth.ok) {
-      if (auth.status === 401) reply.header("www-authenticate", 'Basic realm="lmkeeper admin"');
+      // the web manager asks for no browser login dialog: it shows its own form
+      if (auth.status === 401 && request.headers["x-lmkeeper-ui"] === undefined)
+        reply.header("www-authenticate", 'Basic realm="lmkeeper admin"');
       return sendError(reply, auth.status, auth.code, auth.message);
     }
     if (auth.isDefaultPassword && request.routeOptions.url !== PASSWORD_ROUTE) {
