@@ -31,8 +31,8 @@ export async function startManagerServer(
 ): Promise<{ server: RunningServer; clock: ManualClock }> {
   const license = writeLicense(dir, "big.lic", bigLicense(features));
   const started = await startTestServer(dir, {
-    licenseFiles: [license],
-    entitlementsFile: undefined,
+    license_files: [license],
+    entitlements_file: undefined,
     database: join(dir, "manager.db"),
   });
   if (options.changePassword ?? true) {
