@@ -28,73 +28,14 @@ const isBlank = (code: number): boolean => code === 32 || code === 9;
  * Finds where the `(vVER)` group opens, given the index of the `)` that closes the
  * `(server/port handle)` group. Returns -1 unless the line has that exact right-hand shape.
  */
-function versionGroupStart(
-  text: string,
-  lineStart: number,
-  handleClose: number,
-  joints: ForwardSearch,
-): number {
-  const between = handleGroupJoint(joints, text, lineStart, handleClose);
+function versionGroupStart(text: string, lineStart: number, handleClose: number): number {
+  // the `(vVER)` group closes right before the handle group opens: `…(v61.9) (lic1/27000 7)`
+  const between = text.lastIndexOf(") (", handleClose);
   if (between <= lineStart) return -1;
-  for (let open = between - 1; open >= lineStart; open--) {
-    if (text.charCodeAt(open) === 40 /* ( */ && text.charCodeAt(open + 1) === 118 /* v */) {
-      return open;
-    }
-  }
-  return -1;
-}
-
-/**
- * The first occurrences of a fixed pattern in one text at or after given positions, for
- * positions that only move forwards: a found occurrence is remembered until it is passed, so
- * a line without the pattern does not search on through the rest of the text again.
- */
-export class ForwardSearch {
-  private searchedFrom = 0;
-  private found = -2;
-
-  constructor(
-    private readonly text: string,
-    private readonly pattern: string,
-  ) {}
-
-  /** The first occurrence at or after `from`, or -1. */
-  from(from: number): number {
-    if (this.found === -2 || from < this.searchedFrom || (this.found >= 0 && from > this.found)) {
-      this.searchedFrom = from;
-      this.found = this.text.indexOf(this.pattern, from);
-    }
-    return this.found;
-  }
-
-  /** The last occurrence in [from, before), or -1. */
-  lastBefore(from: number, before: number): number {
-    let last = this.from(from);
-    if (last < 0 || last >= before) return -1;
-    for (let next = this.from(last + 1); next >= 0 && next < before; next = this.from(last + 1)) {
-      last = next;
-    }
-    return last;
-  }
-}
-
-export const GROUP_JOINT = ") (";
-
-/**
- * The index of the `) (` that joins the `(vVER)` and `(server/port handle)` groups: the last
- * one before `handleClose`, with a `/` after it; -1 when there is none. Searched forwards:
- * a native search is far cheaper than stepping back through the line with charCodeAt.
- */
-function handleGroupJoint(
-  joints: ForwardSearch,
-  text: string,
-  lineStart: number,
-  handleClose: number,
-): number {
-  const between = joints.lastBefore(lineStart, handleClose);
-  if (between < 0) return -1;
   const slash = text.indexOf("/", between);
-  return slash < 0 || slash > handleClose ? -1 : between;
+  if (slash < 0 || slash > handleClose) return -1;
+  const versionOpen = text.lastIndexOf("(v", between);
+  return versionOpen < lineStart ? -1 : versionOpen;
 }
 
 /**
@@ -107,9 +48,8 @@ export function parseCheckoutIn(
   lineStart: number,
   lineEnd: number,
   anchor: number,
-  joints = new ForwardSearch(text, GROUP_JOINT),
 ): CheckoutLine | undefined {
-  const versionOpen = versionGroupStart(text, lineStart, anchor, joints);
+  const versionOpen = versionGroupStart(text, lineStart, anchor);
   if (versionOpen <= lineStart) return undefined;
   const count = readStartTail(text, anchor + START_ANCHOR.length, lineEnd);
   if (count < 0) return undefined;
@@ -193,8 +133,7 @@ export function parseCheckoutLine(line: string): CheckoutLine | undefined {
 export function parseQueuedLine(trimmed: string): number | undefined {
   const anchor = trimmed.lastIndexOf(QUEUED_ANCHOR);
   if (anchor < 0) return undefined;
-  const joints = new ForwardSearch(trimmed, GROUP_JOINT);
-  if (versionGroupStart(trimmed, 0, anchor, joints) < 1) return undefined;
+  if (versionGroupStart(trimmed, 0, anchor) < 1) return undefined;
   const tail = QUEUED_TAIL.exec(trimmed.slice(anchor + QUEUED_ANCHOR.length));
   return tail ? Number(tail[1]) : undefined;
 }

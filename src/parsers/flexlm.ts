@@ -2,8 +2,6 @@ import { ParseError, ServerError } from "./errors.js";
 import { normaliseFlexlmExpiry } from "./flexlm-expiry.js";
 import {
   CHECKOUT_ANCHOR,
-  ForwardSearch,
-  GROUP_JOINT,
   hasQueuedAnchor,
   parseCheckoutIn,
   parseQueuedLine,
@@ -242,7 +240,6 @@ export function parseLmstat(output: string): ParsedReport {
   let position = 0;
   let lineNumber = 0;
   let nextAnchor = -2;
-  const joints = new ForwardSearch(output, GROUP_JOINT);
   while (position < output.length) {
     let newline = output.indexOf("\n", position);
     if (newline < 0) newline = output.length;
@@ -261,7 +258,7 @@ export function parseLmstat(output: string): ParsedReport {
           anchor = nextAnchor;
           nextAnchor = output.indexOf(CHECKOUT_ANCHOR, anchor + 1);
         }
-        const use = parseCheckoutIn(output, lineStart, end, anchor, joints);
+        const use = parseCheckoutIn(output, lineStart, end, anchor);
         if (use) {
           block.uses.push(use);
           block.useSum += use.count;
