@@ -69,7 +69,7 @@ const inputs = ((): { format: StatusFormat; text: string; checkouts: number }[] 
     format,
     text: renderStatus(format, snapshot, {
       now: new Date(Date.UTC(2026, 10, 22, 14, 53)),
-      licenseSpec: "27000@lic1.hpc.university-example.org",
+      licenseSpec: "27000@license-server-1.hpc.university-example.org",
     }),
     checkouts: expectedCheckouts(snapshot, format),
   }));

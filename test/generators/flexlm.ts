@@ -65,7 +65,7 @@ export function generateSnapshot(opts: UsageGeneratorOptions): StatusSnapshot {
   const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const vendorNames = opts.vendors === 2 ? ["acme", "cdslmd"] : ["acme"];
-  const serverHost = opts.longNames ? "lic1.hpc.university-example.org" : "lic1";
+  const serverHost = opts.longNames ? "license-server-1.hpc.university-example.org" : "lic1";
   const baseTime = Date.UTC(2026, 10, 22, 14, 53);
   let handle = 100;
 
@@ -112,7 +112,7 @@ export function generateSnapshot(opts: UsageGeneratorOptions): StatusSnapshot {
   function randomLease(): StatusLease {
     const user = random() < 0.3 ? `${pick(GIVEN)} ${pick(FAMILY)}` : pick(GIVEN);
     const node = `node${String(int(1, 4000)).padStart(4, "0")}`;
-    const host = opts.longNames ? `${node}.compute.hpc.university-example.org` : node;
+    const host = opts.longNames ? `${node}.compute.cluster-east.hpc.university-example.org` : node;
     // large sites: mostly X displays named after long host names
     const display = pick(
       opts.longNames
