@@ -10,65 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLicenseSpec, queryStatus } from "../../src/cli/status-client.js";
 import { ServerError } from "../../src/parsers/errors.js";
 import { flexlmParser } from "../../src/parsers/flexlm.js";
-import type { StatusSnapshot } from "../../src/server-core/status/snapshot.js";
+import { a9WithIdleFeatureSnapshot } from "../generators/example-snapshots.js";
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const cliMain = `${repo}dist/cli/main.js`;
 const shim = `${repo}deploy/shims/lmutil`;
 
-const snapshot: StatusSnapshot = {
-  generatedAt: "2026-11-22T14:53:10.000Z",
-  server: {
-    host: "lic1",
-    port: 27000,
-    version: "11.19.6",
-    licenseFiles: ["/etc/lmkeeper/license.dat"],
-    role: "standalone",
-    up: true,
-  },
-  vendors: [{ name: "acme", version: "11.19.6", up: true }],
-  features: [
-    {
-      name: "solver",
-      vendor: "acme",
-      pools: [
-        {
-          version: "2026.0",
-          expires: "31-dec-2026",
-          count: 10,
-          reservations: [{ kind: "GROUP", name: "cfd", count: 1 }],
-          leases: [
-            {
-              user: "alice",
-              host: "node001",
-              display: "/dev/tty",
-              version: "2026.0",
-              handle: 101,
-              startedAt: "2026-11-22T09:05:00.000Z",
-              count: 3,
-            },
-            {
-              user: "Bo Li",
-              host: "node002",
-              display: "/dev/pts/4",
-              version: "2026.0",
-              handle: 102,
-              startedAt: "2026-11-22T10:15:00.000Z",
-              count: 2,
-              pid: 777,
-            },
-          ],
-        },
-      ],
-    },
-    {
-      name: "mesher",
-      vendor: "acme",
-      pools: [{ version: "1.0", expires: "permanent", count: 4, reservations: [], leases: [] }],
-    },
-  ],
-};
+const snapshot = a9WithIdleFeatureSnapshot();
 
 /** A loopback server answering /api/1.0/status with a fixed body and status code. */
 async function statusServer(

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ServerError, dslsParser } from "../../src/parsers/index.js";
 import { renderDslsStatus } from "../../src/server-core/status/dsls.js";
 import { corrupted, parsesCleanlyOrFailsTyped } from "../generators/text-corruption.js";
-import { sampleSnapshot } from "../generators/sample-snapshot.js";
+import { sampleSnapshot } from "../generators/example-snapshots.js";
 import { expectedCountedUsage, statusSnapshot } from "../generators/vendor-snapshot.js";
 
 const FIXTURES = new URL("../../fixtures/dsls/", import.meta.url);

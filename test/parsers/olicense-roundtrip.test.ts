@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ServerError, olicenseParser } from "../../src/parsers/index.js";
 import { renderOlicenseStatus } from "../../src/server-core/status/olicense.js";
 import { corrupted, parsesCleanlyOrFailsTyped } from "../generators/text-corruption.js";
-import { sampleSnapshot } from "../generators/sample-snapshot.js";
+import { sampleSnapshot } from "../generators/example-snapshots.js";
 import { expectedCountedUsage, statusSnapshot } from "../generators/vendor-snapshot.js";
 
 const FIXTURES = new URL("../../fixtures/olicense/", import.meta.url);

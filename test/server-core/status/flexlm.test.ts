@@ -4,47 +4,7 @@ import { renderLmstat } from "../../../src/server-core/status/flexlm.js";
 import { renderDslsStatus } from "../../../src/server-core/status/dsls.js";
 import { renderStatus, StatusFormatError } from "../../../src/server-core/status/render.js";
 import { renderRlmStatus } from "../../../src/server-core/status/rlm.js";
-import type { StatusSnapshot } from "../../../src/server-core/status/snapshot.js";
-
-function a9Snapshot(): StatusSnapshot {
-  return {
-    generatedAt: "2026-11-22T14:53:10.000Z",
-    server: {
-      host: "lic1",
-      port: 27000,
-      version: "11.19.6",
-      licenseFiles: ["/etc/lmkeeper/license.dat"],
-      role: "standalone",
-      up: true,
-    },
-    vendors: [{ name: "acme", version: "11.19.6", up: true }],
-    features: [
-      {
-        name: "solver",
-        vendor: "acme",
-        pools: [
-          {
-            version: "2026.0",
-            expires: "31-dec-2026",
-            count: 10,
-            reservations: [{ kind: "GROUP", name: "cfd", count: 1 }],
-            leases: [
-              {
-                user: "alice",
-                host: "node001",
-                display: "/dev/tty",
-                version: "2026.0",
-                handle: 101,
-                startedAt: "2026-11-22T09:05:00.000Z",
-                count: 3,
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-}
+import { a9Snapshot } from "../../generators/example-snapshots.js";
 
 const A9 = `lmutil - Copyright (c) 1989-2026 Flexera. All Rights Reserved.
 Flexible License Manager status on Sun 11/22/2026 14:53

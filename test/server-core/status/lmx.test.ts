@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ServerError, UNLIMITED_TOTAL } from "../../../src/parsers/index.js";
 import { lmxParser } from "../../../src/parsers/lmx.js";
 import { renderLmxStatus } from "../../../src/server-core/status/lmx.js";
-import { exampleSnapshot } from "./vendor-snapshot-example.js";
+import { twoVendorSnapshot } from "../../generators/example-snapshots.js";
 
 const expectedFeatures = [
   {
@@ -30,7 +30,7 @@ const expectedFeatures = [
 ];
 
 describe("renderLmxStatus, text form", () => {
-  const text = renderLmxStatus(exampleSnapshot);
+  const text = renderLmxStatus(twoVendorSnapshot);
 
   it("prints one feature block per pool, in lmxendutil -licstat's shape", () => {
     const lines = text.split("\n");
@@ -55,13 +55,13 @@ describe("renderLmxStatus, text form", () => {
   });
 
   it("prints 'no license server(s) available' for a server that is down", () => {
-    const down = { ...exampleSnapshot, server: { ...exampleSnapshot.server, up: false } };
+    const down = { ...twoVendorSnapshot, server: { ...twoVendorSnapshot.server, up: false } };
     expect(() => lmxParser.parse(renderLmxStatus(down))).toThrow(ServerError);
   });
 });
 
 describe("renderLmxStatus, XML form", () => {
-  const xml = renderLmxStatus(exampleSnapshot, { xml: true });
+  const xml = renderLmxStatus(twoVendorSnapshot, { xml: true });
 
   it("prints -licstatxml elements with escaped attributes", () => {
     expect(xml).toContain(
@@ -70,7 +70,7 @@ describe("renderLmxStatus, XML form", () => {
     expect(xml).toContain(
       '<FEATURE NAME="solver" VERSION="2026.0" VENDOR="acme" START="NONE" END="2026-12-31" USED_LICENSES="4" TOTAL_LICENSES="10" DENIED_LICENSES="0" SHARE="VIRTUAL">',
     );
-    const odd = structuredClone(exampleSnapshot);
+    const odd = structuredClone(twoVendorSnapshot);
     odd.features[0]!.pools[0]!.leases[0]!.user = 'a&b "c" <d>';
     const rendered = renderLmxStatus(odd, { xml: true });
     expect(rendered).toContain('NAME="a&amp;b &quot;c&quot; &lt;d&gt;"');
@@ -82,7 +82,7 @@ describe("renderLmxStatus, XML form", () => {
   });
 
   it("marks the license path FAILED for a server that is down", () => {
-    const down = { ...exampleSnapshot, server: { ...exampleSnapshot.server, up: false } };
+    const down = { ...twoVendorSnapshot, server: { ...twoVendorSnapshot.server, up: false } };
     const rendered = renderLmxStatus(down, { xml: true });
     expect(rendered).toContain('STATUS="FAILED"');
     expect(() => lmxParser.parse(rendered)).toThrow(ServerError);

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { ServerError, UNLIMITED_TOTAL } from "../../../src/parsers/index.js";
 import { lsdynaParser } from "../../../src/parsers/lsdyna.js";
 import { renderLsdynaStatus } from "../../../src/server-core/status/lsdyna.js";
-import { exampleSnapshot } from "./vendor-snapshot-example.js";
+import { twoVendorSnapshot } from "../../generators/example-snapshots.js";
 
 describe("renderLsdynaStatus", () => {
   it("prints each feature as a program with a license group of its own", () => {
-    expect(renderLsdynaStatus(exampleSnapshot)).toBe(
+    expect(renderLsdynaStatus(twoVendorSnapshot)).toBe(
       [
         "Using user specified server 27000@lic1",
         "",
@@ -27,7 +27,7 @@ describe("renderLsdynaStatus", () => {
   });
 
   it("is read back by the lsdyna parser with the snapshot's numbers", () => {
-    const report = lsdynaParser.parse(renderLsdynaStatus(exampleSnapshot));
+    const report = lsdynaParser.parse(renderLsdynaStatus(twoVendorSnapshot));
     expect(report.warnings).toEqual([]);
     expect(report.features).toEqual([
       {
@@ -56,7 +56,7 @@ describe("renderLsdynaStatus", () => {
   });
 
   it("prints the table without user lines in the -r form", () => {
-    const text = renderLsdynaStatus(exampleSnapshot, { form: "-r" });
+    const text = renderLsdynaStatus(twoVendorSnapshot, { form: "-r" });
     expect(text).not.toContain("alice.m");
     expect(
       lsdynaParser.parse(text).features.map((f) => [f.feature, f.used, f.uses.length]),
@@ -67,7 +67,7 @@ describe("renderLsdynaStatus", () => {
   });
 
   it("prints lstc_qrun's error for a server that is down", () => {
-    const down = { ...exampleSnapshot, server: { ...exampleSnapshot.server, up: false } };
+    const down = { ...twoVendorSnapshot, server: { ...twoVendorSnapshot.server, up: false } };
     const rendered = renderLsdynaStatus(down);
     expect(rendered).toBe(
       "Using user specified server 27000@lic1\n\n*** ERROR failed to open server lic1\n",

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ServerError, UNLIMITED_TOTAL } from "../../../src/parsers/index.js";
 import { rlmParser } from "../../../src/parsers/rlm.js";
 import { renderRlmStatus } from "../../../src/server-core/status/rlm.js";
-import { exampleSnapshot } from "./vendor-snapshot-example.js";
+import { twoVendorSnapshot } from "../../generators/example-snapshots.js";
 
 describe("renderRlmStatus", () => {
-  const text = renderRlmStatus(exampleSnapshot, { startedAt: "2026-11-20T10:00:00Z" });
+  const text = renderRlmStatus(twoVendorSnapshot, { startedAt: "2026-11-20T10:00:00Z" });
   const lines = text.split("\n");
 
   it("prints rlmstat's pool and usage blocks per ISV", () => {
@@ -19,7 +19,7 @@ describe("renderRlmStatus", () => {
   });
 
   it("leaves out the pool number for rlmutil before v15", () => {
-    const v12 = renderRlmStatus(exampleSnapshot, { toolVersion: "v12.2" }).split("\n");
+    const v12 = renderRlmStatus(twoVendorSnapshot, { toolVersion: "v12.2" }).split("\n");
     expect(v12).toContain("\tsolver v2026.0");
     expect(v12).toContain("rlmutil v12.2");
   });
@@ -55,8 +55,8 @@ describe("renderRlmStatus", () => {
 
   it("shows a vendor daemon that is down as not running, without its products", () => {
     const snapshot = {
-      ...exampleSnapshot,
-      vendors: [exampleSnapshot.vendors[0]!, { name: "mesh", version: "11.19.6", up: false }],
+      ...twoVendorSnapshot,
+      vendors: [twoVendorSnapshot.vendors[0]!, { name: "mesh", version: "11.19.6", up: false }],
     };
     const rendered = renderRlmStatus(snapshot);
     expect(rendered).toContain("\t   mesh          27000   No       0");
@@ -64,7 +64,7 @@ describe("renderRlmStatus", () => {
   });
 
   it("prints rlmutil's connection error for a server that is down", () => {
-    const down = { ...exampleSnapshot, server: { ...exampleSnapshot.server, up: false } };
+    const down = { ...twoVendorSnapshot, server: { ...twoVendorSnapshot.server, up: false } };
     const rendered = renderRlmStatus(down);
     expect(rendered).toContain('Error connecting to "rlm" server');
     expect(() => rlmParser.parse(rendered)).toThrow(ServerError);
