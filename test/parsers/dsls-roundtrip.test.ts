@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ServerError, dslsParser } from "../../src/parsers/index.js";
 import { renderDslsStatus } from "../../src/server-core/status/dsls.js";
-import { corrupted, parsesCleanlyOrFailsTyped } from "../generators/text-corruption.js";
 import { sampleSnapshot } from "../generators/example-snapshots.js";
-import { expectedCountedUsage, statusSnapshot } from "../generators/vendor-snapshot.js";
-
-const FIXTURES = new URL("../../fixtures/dsls/", import.meta.url);
+import {
+  assertCountedUsageRoundTrip,
+  assertDamagedFixturesParseOrFailTyped,
+  vendorFixtures,
+} from "../generators/parser-properties.js";
 
 describe("renderDslsStatus", () => {
   it("prints DSLicSrv's session: connect report, CSV glued to the prompt, one row per lease", () => {
@@ -81,33 +80,15 @@ describe("renderDslsStatus", () => {
 
 describe("dsls properties", () => {
   it("random usage → render → parse gives the same numbers", () => {
-    fc.assert(
-      fc.property(statusSnapshot, (snapshot) => {
-        const report = dslsParser.parse(renderDslsStatus(snapshot));
-        expect(report.warnings).toEqual([]);
-        const read = new Map(
-          report.features.map((f) => [
-            f.feature.toLowerCase(),
-            { total: f.total, used: f.used, uses: f.uses },
-          ]),
-        );
-        expect(read).toEqual(expectedCountedUsage(snapshot));
-        for (const feature of report.features) expect(feature.reserved).toBe(0);
-      }),
-      { seed: 20261123, numRuns: 200 },
-    );
+    assertCountedUsageRoundTrip(renderDslsStatus, (text) => dslsParser.parse(text));
   });
 
   it("corrupted fixtures give a sane report, a ParseError or a ServerError, nothing else", () => {
-    const fixtures = readdirSync(FIXTURES)
-      .filter((name) => name.endsWith(".txt"))
-      .map((name) => readFileSync(new URL(name, FIXTURES), "utf8"));
+    const fixtures = vendorFixtures("dsls", ".txt");
     expect(fixtures.length).toBeGreaterThanOrEqual(4);
-    fc.assert(
-      fc.property(corrupted(fixtures), (text) =>
-        parsesCleanlyOrFailsTyped((output) => dslsParser.parse(output), text),
-      ),
-      { seed: 20261124, numRuns: 200 },
-    );
+    assertDamagedFixturesParseOrFailTyped(fixtures, (output) => dslsParser.parse(output), {
+      seed: 20261124,
+      numRuns: 200,
+    });
   });
 });

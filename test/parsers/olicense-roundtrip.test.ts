@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ServerError, olicenseParser } from "../../src/parsers/index.js";
 import { renderOlicenseStatus } from "../../src/server-core/status/olicense.js";
-import { corrupted, parsesCleanlyOrFailsTyped } from "../generators/text-corruption.js";
 import { sampleSnapshot } from "../generators/example-snapshots.js";
-import { expectedCountedUsage, statusSnapshot } from "../generators/vendor-snapshot.js";
-
-const FIXTURES = new URL("../../fixtures/olicense/", import.meta.url);
+import {
+  assertCountedUsageRoundTrip,
+  assertDamagedFixturesParseOrFailTyped,
+  vendorFixtures,
+} from "../generators/parser-properties.js";
 
 describe("renderOlicenseStatus", () => {
   it("prints olixtool's layout: one License-ID per pool, TABs, FloatsLockedBy with reserved seats", () => {
@@ -88,33 +87,15 @@ describe("renderOlicenseStatus", () => {
 
 describe("olicense properties", () => {
   it("random usage → render → parse gives the same numbers", () => {
-    fc.assert(
-      fc.property(statusSnapshot, (snapshot) => {
-        const report = olicenseParser.parse(renderOlicenseStatus(snapshot));
-        expect(report.warnings).toEqual([]);
-        const read = new Map(
-          report.features.map((f) => [
-            f.feature.toLowerCase(),
-            { total: f.total, used: f.used, uses: f.uses },
-          ]),
-        );
-        expect(read).toEqual(expectedCountedUsage(snapshot));
-        for (const feature of report.features) expect(feature.reserved).toBe(0);
-      }),
-      { seed: 20261123, numRuns: 200 },
-    );
+    assertCountedUsageRoundTrip(renderOlicenseStatus, (text) => olicenseParser.parse(text));
   });
 
   it("corrupted fixtures give a sane report, a ParseError or a ServerError, nothing else", () => {
-    const fixtures = readdirSync(FIXTURES)
-      .filter((name) => name.endsWith(".txt"))
-      .map((name) => readFileSync(new URL(name, FIXTURES), "utf8"));
+    const fixtures = vendorFixtures("olicense", ".txt");
     expect(fixtures.length).toBeGreaterThanOrEqual(4);
-    fc.assert(
-      fc.property(corrupted(fixtures), (text) =>
-        parsesCleanlyOrFailsTyped((output) => olicenseParser.parse(output), text),
-      ),
-      { seed: 20261124, numRuns: 200 },
-    );
+    assertDamagedFixturesParseOrFailTyped(fixtures, (output) => olicenseParser.parse(output), {
+      seed: 20261124,
+      numRuns: 200,
+    });
   });
 });
