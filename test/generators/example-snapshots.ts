@@ -1,3 +1,4 @@
+import type { FeatureUsage } from "../../src/parsers/types.js";
 import type { StatusSnapshot } from "../../src/server-core/status/snapshot.js";
 
 /**
@@ -210,6 +211,30 @@ export function sampleSnapshot(up = true): StatusSnapshot {
     ],
   };
 }
+
+/** A parsed feature's numbers and holders, the fields the read-back tests compare. */
+export function usageNumbers({ feature, total, used, reserved, uses }: FeatureUsage) {
+  return { feature, total, used, reserved, uses };
+}
+
+/**
+ * What a tool that prints neither reservations nor uncounted pools (DSLS, OLicense) reads from
+ * sampleSnapshot(), as usageNumbers gives it: both solver pools summed, the reserved seat in used.
+ */
+export const sampleSnapshotCountedUsage = [
+  {
+    feature: "solver",
+    total: 15,
+    used: 7,
+    reserved: 0,
+    uses: [
+      { username: "alice", host: "node001", count: 3 },
+      { username: "bob", host: "node002", count: 1 },
+      { username: "carol", host: "node003", count: 2 },
+    ],
+  },
+  { feature: "mesher", total: 4, used: 0, reserved: 0, uses: [] },
+];
 
 function lease(user: string, host: string, count: number, handle: number) {
   return {

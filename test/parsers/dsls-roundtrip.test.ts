@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ServerError, dslsParser } from "../../src/parsers/index.js";
 import { renderDslsStatus } from "../../src/server-core/status/dsls.js";
-import { sampleSnapshot } from "../generators/example-snapshots.js";
+import {
+  sampleSnapshot,
+  sampleSnapshotCountedUsage,
+  usageNumbers,
+} from "../generators/example-snapshots.js";
 import {
   assertCountedUsageRoundTrip,
   assertDamagedFixturesParseOrFailTyped,
@@ -34,28 +38,7 @@ describe("renderDslsStatus", () => {
   it("reads back as the snapshot's numbers", () => {
     const report = dslsParser.parse(renderDslsStatus(sampleSnapshot()));
     expect(report.warnings).toEqual([]);
-    expect(
-      report.features.map(({ feature, total, used, reserved, uses }) => ({
-        feature,
-        total,
-        used,
-        reserved,
-        uses,
-      })),
-    ).toEqual([
-      {
-        feature: "solver",
-        total: 15,
-        used: 7,
-        reserved: 0,
-        uses: [
-          { username: "alice", host: "node001", count: 3 },
-          { username: "bob", host: "node002", count: 1 },
-          { username: "carol", host: "node003", count: 2 },
-        ],
-      },
-      { feature: "mesher", total: 4, used: 0, reserved: 0, uses: [] },
-    ]);
+    expect(report.features.map(usageNumbers)).toEqual(sampleSnapshotCountedUsage);
   });
 
   it("leaves out the features of a vendor daemon that is down", () => {
