@@ -13,13 +13,13 @@ import {
   exited,
   freePort,
   killAll,
+  pairConfigLines,
   startServerProcess,
   waitFor,
   writeYaml,
 } from "./processes.js";
 
 const LEASE_SECONDS = 4;
-const SECRET = "pair-secret-0123456789";
 const children: ChildProcess[] = [];
 let dir: ReturnType<typeof tempDir>;
 
@@ -34,22 +34,10 @@ afterAll(() => {
 });
 
 function pairConfig(role: "main" | "backup", port: number, peer: string): string[] {
-  return [
-    `port: ${port}`,
-    "bind: 127.0.0.1",
-    `hostname: lic-${role}`,
-    ...(role === "main" ? [`license_files: [${JSON.stringify(ACME_LICENSE)}]`] : []),
-    `database: ${role}/server.db`,
-    `lease_seconds: ${LEASE_SECONDS}`,
-    "sweep_seconds: 1",
-    "log_level: info",
-    "failover:",
-    `  role: ${role}`,
-    `  peer: ${peer}`,
-    `  sync_secret: ${SECRET}`,
-    "  sync_seconds: 0.25",
-    "  failover_after_failures: 2",
-  ];
+  return pairConfigLines(role, port, peer, {
+    mainOnly: [`license_files: [${JSON.stringify(ACME_LICENSE)}]`],
+    common: [`lease_seconds: ${LEASE_SECONDS}`, "sweep_seconds: 1"],
+  });
 }
 
 async function status(url: string): Promise<StatusSnapshot> {

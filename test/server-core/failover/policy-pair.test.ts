@@ -10,12 +10,12 @@ import {
   exited,
   freePort,
   killAll,
+  pairConfigLines,
   startServerProcess,
   waitFor,
   writeYaml,
 } from "./processes.js";
 
-const SECRET = "pair-secret-0123456789";
 const children: ChildProcess[] = [];
 let dir: ReturnType<typeof tempDir>;
 
@@ -30,22 +30,12 @@ afterAll(() => {
 });
 
 function pairConfig(role: "main" | "backup", port: number, peer: string): string[] {
-  return [
-    `port: ${port}`,
-    "bind: 127.0.0.1",
-    `hostname: lic-${role}`,
-    ...(role === "main"
-      ? [`license_files: [${JSON.stringify(POLICY_LICENSE)}]`, "access_config: access-config.json"]
-      : []),
-    `database: ${role}/server.db`,
-    "log_level: info",
-    "failover:",
-    `  role: ${role}`,
-    `  peer: ${peer}`,
-    `  sync_secret: ${SECRET}`,
-    "  sync_seconds: 0.25",
-    "  failover_after_failures: 2",
-  ];
+  return pairConfigLines(role, port, peer, {
+    mainOnly: [
+      `license_files: [${JSON.stringify(POLICY_LICENSE)}]`,
+      "access_config: access-config.json",
+    ],
+  });
 }
 
 const ADMIN_PASSWORD = "Lic3nse-Admin";

@@ -30,6 +30,36 @@ export function writeYaml(path: string, lines: string[]): string {
   return path;
 }
 
+/** The sync secret both halves of a test pair share. */
+export const PAIR_SECRET = "pair-secret-0123456789";
+
+/**
+ * YAML lines of one half of a test failover pair (the backup pulls every 0.25 s and fails over
+ * after 2 missed pulls). `mainOnly` goes into the main's config, `common` into both.
+ */
+export function pairConfigLines(
+  role: "main" | "backup",
+  port: number,
+  peer: string,
+  options: { mainOnly: string[]; common?: string[] },
+): string[] {
+  return [
+    `port: ${port}`,
+    "bind: 127.0.0.1",
+    `hostname: lic-${role}`,
+    ...(role === "main" ? options.mainOnly : []),
+    `database: ${role}/server.db`,
+    ...(options.common ?? []),
+    "log_level: info",
+    "failover:",
+    `  role: ${role}`,
+    `  peer: ${peer}`,
+    `  sync_secret: ${PAIR_SECRET}`,
+    "  sync_seconds: 0.25",
+    "  failover_after_failures: 2",
+  ];
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
