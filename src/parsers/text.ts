@@ -11,10 +11,70 @@ export function splitLines(output: string): string[] {
  * Reads a non-negative integer count, or throws a ParseError naming the line.
  * Never yields NaN, a fraction or a negative number.
  */
-export function parseCount(text: string, lineNumber: number, lineText: string, what = "count"): number {
+export function parseCount(
+  text: string,
+  lineNumber: number,
+  lineText: string,
+  what = "count",
+): number {
   const trimmed = text.trim();
   if (!/^\d{1,15}$/.test(trimmed)) {
-    throw new ParseError(`${what} "${trimmed}" is not a non-negative integer`, lineNumber, lineText);
+    throw new ParseError(
+      `${what} "${trimmed}" is not a non-negative integer`,
+      lineNumber,
+      lineText,
+    );
   }
   return Number(trimmed);
+}
+
+/**
+ * Walks the lines of a tool output in place: `start`/`end` bound the current line (without its
+ * `\r\n` or `\n`), `number` is 1-based. Parsers of large outputs use it instead of splitLines,
+ * so no string is allocated for a line they only need to classify.
+ */
+export class LineCursor {
+  start = 0;
+  end = 0;
+  number = 0;
+  private nextStart = 0;
+
+  constructor(readonly text: string) {}
+
+  /** Moves to the next line; false after the last one (a trailing newline ends no extra line). */
+  advance(): boolean {
+    const text = this.text;
+    if (this.nextStart >= text.length) return false;
+    const start = this.nextStart;
+    let newline = text.indexOf("\n", start);
+    if (newline < 0) newline = text.length;
+    this.start = start;
+    this.end =
+      newline > start && newline < text.length && text.charCodeAt(newline - 1) === 13
+        ? newline - 1
+        : newline;
+    this.nextStart = newline + 1;
+    this.number++;
+    return true;
+  }
+
+  /** The current line as a string (for messages, and for the rare lines read with a regex). */
+  line(): string {
+    return this.text.slice(this.start, this.end);
+  }
+}
+
+/**
+ * The non-negative integer written in `text[from, to)` (digits only, at most 15), or -1.
+ * Allocation-free counterpart of parseCount for hot paths; callers raise the ParseError.
+ */
+export function readCount(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return -1;
+    value = value * 10 + (code - 48);
+  }
+  return value;
 }
