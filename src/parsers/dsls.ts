@@ -146,7 +146,7 @@ function licenseKeyOf(
  */
 function sumLicenses(rows: readonly CsvRow[]): FeatureUsage[] {
   const features = new FeatureAccumulator();
-  const seenLicenses = new Map<string, string>();
+  const seenLicenses = new Map<string, FeatureUsage>();
   for (const { fields, lineNumber, line, columns } of rows) {
     const field = (name: string): string => {
       const position = columns.index(name);
@@ -158,22 +158,22 @@ function sumLicenses(rows: readonly CsvRow[]): FeatureUsage[] {
     const used = parseCount(fields[columns.inuse] ?? "", lineNumber, line, "Inuse");
 
     const licenseKey = licenseKeyOf(fields, columns, name, total, used);
-    let featureKey = seenLicenses.get(licenseKey);
-    if (featureKey === undefined) {
-      featureKey = features.addPool(name, {
+    let feature = seenLicenses.get(licenseKey);
+    if (feature === undefined) {
+      feature = features.addPool(name, {
         total,
         vendor: field("Editor") || undefined,
         expires: field("Expiration Date") || undefined,
       });
-      features.addUsed(featureKey, used);
-      seenLicenses.set(licenseKey, featureKey);
+      feature.used += used;
+      seenLicenses.set(licenseKey, feature);
     }
 
     const user = field("User");
     const host = field("Host");
     const tokens = field("Tokens");
     if (!user && !host && !tokens) continue;
-    features.addUse(featureKey, {
+    feature.uses.push({
       username: user,
       host: host.split(/\s+/)[0] ?? "",
       // a session of a non-token model holds one license and prints no token share

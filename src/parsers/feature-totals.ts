@@ -1,4 +1,4 @@
-import type { FeatureUsage, LicenseUse } from "./types.js";
+import type { FeatureUsage } from "./types.js";
 
 export interface PoolInfo {
   total: number;
@@ -16,8 +16,11 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 export class FeatureAccumulator {
   private readonly byKey = new Map<string, FeatureUsage>();
 
-  /** Adds a pool's total to its feature, creating it; returns the key for later calls. */
-  addPool(name: string, pool: PoolInfo): string {
+  /**
+   * Adds a pool's total to its feature, creating it. Returns the feature itself: callers add
+   * to its `used` and push to its `uses` directly (once per checkout, so no lookup by name).
+   */
+  addPool(name: string, pool: PoolInfo): FeatureUsage {
     const key = name.toLowerCase();
     const existing = this.byKey.get(key);
     if (!existing) {
@@ -32,31 +35,17 @@ export class FeatureAccumulator {
       if (pool.vendor !== undefined) feature.vendor = pool.vendor;
       if (pool.expires !== undefined) feature.expires = pool.expires;
       this.byKey.set(key, feature);
-      return key;
+      return feature;
     }
     existing.total += pool.total;
     existing.product ??= pool.product;
     existing.vendor ??= pool.vendor;
     existing.expires = earlierExpiry(existing.expires, pool.expires);
-    return key;
-  }
-
-  addUsed(key: string, count: number): void {
-    this.feature(key).used += count;
-  }
-
-  addUse(key: string, use: LicenseUse): void {
-    this.feature(key).uses.push(use);
+    return existing;
   }
 
   toFeatures(): FeatureUsage[] {
     return [...this.byKey.values()];
-  }
-
-  private feature(key: string): FeatureUsage {
-    const feature = this.byKey.get(key);
-    if (!feature) throw new Error(`internal: feature "${key}" used before its pool`);
-    return feature;
   }
 }
 

@@ -10,7 +10,7 @@
 import { ParseError, ServerError } from "./errors.js";
 import { FeatureAccumulator } from "./feature-totals.js";
 import { parseCount, splitLines } from "./text.js";
-import type { ParsedReport, Parser } from "./types.js";
+import type { FeatureUsage, ParsedReport, Parser } from "./types.js";
 
 const SERVER_ERROR = /^\s*OlComm\s+\d+\b.*$/;
 const LICENSE_RULE = /^\s*={3,}\s*$/;
@@ -40,7 +40,7 @@ interface ModuleColumns {
 const DEFAULT_COLUMNS: ModuleColumns = { name: 0, floatCount: 2, expiration: 3 };
 
 interface OpenModule {
-  key: string;
+  feature: FeatureUsage;
   /** the FloatsLockedBy count, once its line has been read */
   locked?: number;
 }
@@ -117,7 +117,7 @@ export function parseOlixtool(output: string): ParsedReport {
       }
       const count = parseCount(locked[1] ?? "", lineNumber, line, "FloatsLockedBy count");
       module.locked = count;
-      features.addUsed(module.key, count);
+      module.feature.used += count;
       return;
     }
 
@@ -127,12 +127,12 @@ export function parseOlixtool(output: string): ParsedReport {
         throw new ParseError("lock holder outside a FloatsLockedBy list", lineNumber, line);
       }
       const count = parseCount(holder[3] ?? "", lineNumber, line, "tokens");
-      features.addUse(module.key, { username: holder[1] ?? "", host: holder[2] ?? "", count });
+      module.feature.uses.push({ username: holder[1] ?? "", host: holder[2] ?? "", count });
       return;
     }
 
     if (line.includes(";")) {
-      module = { key: readModuleRow(line, lineNumber, columns, features, application) };
+      module = { feature: readModuleRow(line, lineNumber, columns, features, application) };
       return;
     }
 
@@ -163,7 +163,7 @@ function readModuleRow(
   columns: ModuleColumns,
   features: FeatureAccumulator,
   application: string | undefined,
-): string {
+): FeatureUsage {
   const fields = line.split(";").map((field) => field.trim());
   const name = fields[columns.name];
   const floatCount = fields[columns.floatCount];
