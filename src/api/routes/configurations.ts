@@ -1,16 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import { configurationBody, parse, parseId } from "../schemas.js";
+import { configurationBody } from "../schemas.js";
 import type { ConfigurationInput } from "../store/index.js";
 import { configurationToWire } from "../wire.js";
-import {
-  type RouteContext,
-  docSchema,
-  idParam,
-  listDoc,
-  listQueryOf,
-  principalOf,
-  sendPage,
-} from "./context.js";
+import type { RouteContext } from "./context.js";
+import { registerResourceRoutes } from "./resource-routes.js";
 
 function toInput(
   body: Partial<ReturnType<typeof configurationBody.parse>>,
@@ -41,59 +34,23 @@ function toInput(
   };
 }
 
-export function configurationRoutes(app: FastifyInstance, { store, guard }: RouteContext): void {
-  const tags = ["configurations"];
-  app.post(
-    "/lm/configurations",
-    { preHandler: guard("config", "create"), schema: { tags, body: docSchema(configurationBody) } },
-    async (request, reply) => {
-      const body = parse(configurationBody, request.body, "body");
-      const created = await store.configurations.create(toInput(body) as ConfigurationInput);
-      return reply.code(201).send(configurationToWire(created));
+export function configurationRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { configurations } = context.store;
+  registerResourceRoutes(app, context, {
+    path: "/lm/configurations",
+    tag: "configurations",
+    permission: "config",
+    idName: "configuration id",
+    store: configurations,
+    toWire: configurationToWire,
+    listByClientId: true,
+    create: {
+      body: configurationBody,
+      run: (body) => configurations.create(toInput(body) as ConfigurationInput),
     },
-  );
-  app.get(
-    "/lm/configurations",
-    { preHandler: guard("config", "read"), schema: { tags, ...listDoc } },
-    async (request, reply) =>
-      sendPage(reply, await store.configurations.list(listQueryOf(request)), configurationToWire),
-  );
-  app.get(
-    "/lm/configurations/by_client_id",
-    { preHandler: guard("config", "read"), schema: { tags, ...listDoc } },
-    async (request, reply) =>
-      sendPage(
-        reply,
-        await store.configurations.list(listQueryOf(request), principalOf(request).clientId),
-        configurationToWire,
-      ),
-  );
-  app.get<{ Params: { id: string } }>(
-    "/lm/configurations/:id",
-    { preHandler: guard("config", "read"), schema: { tags, params: idParam() } },
-    async (request) =>
-      configurationToWire(
-        await store.configurations.get(parseId(request.params.id, "configuration id")),
-      ),
-  );
-  app.put<{ Params: { id: string } }>(
-    "/lm/configurations/:id",
-    {
-      preHandler: guard("config", "update"),
-      schema: { tags, params: idParam(), body: docSchema(configurationBody.partial()) },
+    update: {
+      body: configurationBody.partial(),
+      run: (id, body) => configurations.update(id, toInput(body)),
     },
-    async (request) => {
-      const id = parseId(request.params.id, "configuration id");
-      const body = parse(configurationBody.partial(), request.body, "body");
-      return configurationToWire(await store.configurations.update(id, toInput(body)));
-    },
-  );
-  app.delete<{ Params: { id: string } }>(
-    "/lm/configurations/:id",
-    { preHandler: guard("config", "delete"), schema: { tags, params: idParam() } },
-    async (request, reply) => {
-      await store.configurations.delete(parseId(request.params.id, "configuration id"));
-      return reply.code(204).send();
-    },
-  );
+  });
 }

@@ -1,55 +1,19 @@
 import type { FastifyInstance } from "fastify";
-import { parse, parseId, productBody } from "../schemas.js";
+import { productBody } from "../schemas.js";
 import { productToWire } from "../wire.js";
-import {
-  type RouteContext,
-  docSchema,
-  idParam,
-  listDoc,
-  listQueryOf,
-  sendPage,
-} from "./context.js";
+import type { RouteContext } from "./context.js";
+import { registerResourceRoutes } from "./resource-routes.js";
 
-export function productRoutes(app: FastifyInstance, { store, guard }: RouteContext): void {
-  const tags = ["products"];
-  app.post(
-    "/lm/products",
-    { preHandler: guard("product", "create"), schema: { tags, body: docSchema(productBody) } },
-    async (request, reply) => {
-      const body = parse(productBody, request.body, "body");
-      return reply.code(201).send(productToWire(await store.products.create(body.name)));
-    },
-  );
-  app.get(
-    "/lm/products",
-    { preHandler: guard("product", "read"), schema: { tags, ...listDoc } },
-    async (request, reply) =>
-      sendPage(reply, await store.products.list(listQueryOf(request)), productToWire),
-  );
-  app.get<{ Params: { id: string } }>(
-    "/lm/products/:id",
-    { preHandler: guard("product", "read"), schema: { tags, params: idParam() } },
-    async (request) =>
-      productToWire(await store.products.get(parseId(request.params.id, "product id"))),
-  );
-  app.put<{ Params: { id: string } }>(
-    "/lm/products/:id",
-    {
-      preHandler: guard("product", "update"),
-      schema: { tags, params: idParam(), body: docSchema(productBody) },
-    },
-    async (request) => {
-      const id = parseId(request.params.id, "product id");
-      const body = parse(productBody, request.body, "body");
-      return productToWire(await store.products.update(id, body.name));
-    },
-  );
-  app.delete<{ Params: { id: string } }>(
-    "/lm/products/:id",
-    { preHandler: guard("product", "delete"), schema: { tags, params: idParam() } },
-    async (request, reply) => {
-      await store.products.delete(parseId(request.params.id, "product id"));
-      return reply.code(204).send();
-    },
-  );
+export function productRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { products } = context.store;
+  registerResourceRoutes(app, context, {
+    path: "/lm/products",
+    tag: "products",
+    permission: "product",
+    idName: "product id",
+    store: products,
+    toWire: productToWire,
+    create: { body: productBody, run: (body) => products.create(body.name) },
+    update: { body: productBody, run: (id, body) => products.update(id, body.name) },
+  });
 }
