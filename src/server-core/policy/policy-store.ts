@@ -1,3 +1,4 @@
+import type { Database } from "better-sqlite3";
 import type { Store } from "../store.js";
 import type { IdType, ReservationGroup } from "./reservations.js";
 
@@ -50,28 +51,7 @@ export class PolicyStore {
   addReservationGroups(groups: readonly ReservationGroup[], now: number): Promise<void> {
     const db = this.store.db;
     return this.store.write(() => {
-      const next = db
-        .prepare("SELECT COALESCE(MAX(position), 0) + 1 FROM reservation_groups")
-        .pluck();
-      const insertGroup = db.prepare(
-        "INSERT INTO reservation_groups (name, position, created_at) VALUES (?, ?, ?)",
-      );
-      const insertEntry = db.prepare(`INSERT INTO reservations
-        (group_name, position, host_id, id_type, feature, version, count) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-      for (const group of groups) {
-        insertGroup.run(group.name, next.get() as number, now);
-        group.reservations.forEach((entry, index) =>
-          insertEntry.run(
-            group.name,
-            index,
-            entry.hostId,
-            entry.idType,
-            entry.feature,
-            entry.version,
-            entry.count,
-          ),
-        );
-      }
+      insertReservationGroups(db, groups, now);
     });
   }
 
@@ -133,25 +113,7 @@ export class PolicyStore {
       db.prepare("DELETE FROM reservation_groups").run();
       db.prepare("DELETE FROM model_definition").run();
       db.prepare("DELETE FROM access_config").run();
-      const insertGroup = db.prepare(
-        "INSERT INTO reservation_groups (name, position, created_at) VALUES (?, ?, ?)",
-      );
-      const insertEntry = db.prepare(`INSERT INTO reservations
-        (group_name, position, host_id, id_type, feature, version, count) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-      groups.forEach((group, groupIndex) => {
-        insertGroup.run(group.name, groupIndex + 1, now);
-        group.reservations.forEach((entry, index) =>
-          insertEntry.run(
-            group.name,
-            index,
-            entry.hostId,
-            entry.idType,
-            entry.feature,
-            entry.version,
-            entry.count,
-          ),
-        );
-      });
+      insertReservationGroups(db, groups, now);
       if (modelText !== undefined)
         db.prepare(
           "INSERT INTO model_definition (id, source_text, uploaded_at) VALUES (1, ?, ?)",
@@ -208,4 +170,32 @@ export function forgetRevocation(store: Store, leaseId: string): Promise<void> {
   return store.write(() => {
     db.prepare("DELETE FROM revoked_leases WHERE lease_id = ?").run(leaseId);
   });
+}
+
+/** Appends groups after the last stored one, keeping each group's entries in order. */
+function insertReservationGroups(
+  db: Database,
+  groups: readonly ReservationGroup[],
+  now: number,
+): void {
+  const next = db.prepare("SELECT COALESCE(MAX(position), 0) + 1 FROM reservation_groups").pluck();
+  const insertGroup = db.prepare(
+    "INSERT INTO reservation_groups (name, position, created_at) VALUES (?, ?, ?)",
+  );
+  const insertEntry = db.prepare(`INSERT INTO reservations
+    (group_name, position, host_id, id_type, feature, version, count) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  for (const group of groups) {
+    insertGroup.run(group.name, next.get() as number, now);
+    group.reservations.forEach((entry, index) =>
+      insertEntry.run(
+        group.name,
+        index,
+        entry.hostId,
+        entry.idType,
+        entry.feature,
+        entry.version,
+        entry.count,
+      ),
+    );
+  }
 }
