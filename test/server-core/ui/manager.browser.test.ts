@@ -147,7 +147,9 @@ describe("web manager in a browser", () => {
       );
     await page.fill("#listen-bind", "no such host!");
     await page.click("#listen-form button");
-    await expect.poll(() => page.textContent("#message")).toMatch(/^Invalid request: bind: must be an IP address or a host name/);
+    await expect
+      .poll(() => page.textContent("#message"))
+      .toMatch(/^Invalid request: bind: must be an IP address or a host name/);
     expectConsole([refused(400)]);
     await screenshot(page, "settings");
     await page.click("a[href='#/features']");
