@@ -116,7 +116,7 @@ export function findServerErrorLine(output: string): OutputLine | undefined {
   const mention = /license server/gi;
   while (mention.test(output)) {
     const line = lineAround(output, mention.lastIndex - 1);
-    if (SERVER_ERRORS.some((re) => re.test(line.text))) return line;
+    if (SERVER_ERRORS.some((re) => re.test(line.text))) return numberedLine(output, line);
     mention.lastIndex = line.start + line.text.length + 1;
   }
   return undefined;
@@ -127,7 +127,7 @@ export function findXmlStartLine(output: string): OutputLine | undefined {
   for (let open = output.indexOf("<"); open >= 0; open = output.indexOf("<", open + 1)) {
     if (!opensItsLine(output, open)) continue;
     const line = lineAround(output, open);
-    if (XML_START.test(line.text.trim())) return line;
+    if (XML_START.test(line.text.trim())) return numberedLine(output, line);
   }
   return undefined;
 }
@@ -142,18 +142,19 @@ function opensItsLine(output: string, position: number): boolean {
 }
 
 /** The line holding `position`, cut as splitLines cuts it. */
-function lineAround(output: string, position: number): OutputLine {
+function lineAround(output: string, position: number): Omit<OutputLine, "number"> {
   const start = output.lastIndexOf("\n", position - 1) + 1;
   const newline = output.indexOf("\n", position);
   let end = newline < 0 ? output.length : newline;
   if (newline > start && output.charCodeAt(newline - 1) === 13) end = newline - 1;
-  return { number: lineNumberAt(output, start), start, text: output.slice(start, end) };
+  return { start, text: output.slice(start, end) };
 }
 
-function lineNumberAt(output: string, lineStart: number): number {
+/** Adds the line's number: counted only for the line found, as counting walks the output. */
+function numberedLine(output: string, line: Omit<OutputLine, "number">): OutputLine {
   let number = 1;
-  for (let i = output.indexOf("\n"); i >= 0 && i < lineStart; i = output.indexOf("\n", i + 1)) {
+  for (let i = output.indexOf("\n"); i >= 0 && i < line.start; i = output.indexOf("\n", i + 1)) {
     number++;
   }
-  return number;
+  return { number, start: line.start, text: line.text };
 }

@@ -63,6 +63,7 @@ class LmxTextReader {
   private readonly cursor: LineCursor;
   private readonly blanks: UnusualBlanks;
   private readonly ats: ForwardSearch;
+  private readonly spaces: ForwardSearch;
   private readonly merger = new LmxFeatureMerger();
   private readonly warnings: string[] = [];
   private sawServer = false;
@@ -86,6 +87,7 @@ class LmxTextReader {
     this.cursor = new LineCursor(text);
     this.blanks = new UnusualBlanks(text);
     this.ats = new ForwardSearch(text, "@");
+    this.spaces = new ForwardSearch(text, " ");
   }
 
   read(): ParsedReport {
@@ -155,7 +157,7 @@ class LmxTextReader {
     const count = readCount(text, start, digitsEnd);
     if (count < 0) return false;
     const holderStart = digitsEnd + USED_BY.length;
-    const holderEnd = wordEnd(text, holderStart, end);
+    const holderEnd = this.wordEnd(holderStart, end);
     const at = this.ats.from(holderStart);
     if (at <= holderStart || at >= holderEnd - 1 || this.ats.from(at + 1) < holderEnd) return false;
     if (holderEnd < end && !isAddressTail(text, holderEnd, end)) return false;
@@ -190,16 +192,25 @@ class LmxTextReader {
     const text = this.text;
     if (!hasAt(text, start, START_DATE)) return false;
     const from = skipSpaces(text, start + START_DATE.length, end);
-    const fromEnd = wordEnd(text, from, end);
+    const fromEnd = this.wordEnd(from, end);
     const expire = skipSpaces(text, fromEnd, end);
     if (fromEnd === from || expire === fromEnd || !hasAt(text, expire, EXPIRE_DATE)) {
       return false;
     }
     const date = skipSpaces(text, expire + EXPIRE_DATE.length, end);
-    const dateEnd = wordEnd(text, date, end);
+    const dateEnd = this.wordEnd(date, end);
     if (dateEnd === date) return false;
     this.block.expires = text.slice(date, dateEnd);
     return true;
+  }
+
+  /**
+   * End of the run of non-blanks at `from`, on a line whose only blank is the space. The search
+   * for the next space is shared by all lines, so lines without one do not each search onwards.
+   */
+  private wordEnd(from: number, end: number): number {
+    const space = this.spaces.from(from);
+    return space > end ? end : space;
   }
 
   private isSharedOn(start: number): boolean {
@@ -216,13 +227,13 @@ class LmxTextReader {
     const text = this.text;
     if (!hasAt(text, start, FEATURE)) return false;
     const name = skipSpaces(text, start + FEATURE.length, end);
-    const nameEnd = wordEnd(text, name, end);
+    const nameEnd = this.wordEnd(name, end);
     const versionKey = skipSpaces(text, nameEnd, end);
     if (nameEnd === name || versionKey === nameEnd || !hasAt(text, versionKey, VERSION)) {
       return this.readHeader(text.slice(start, end));
     }
     const version = skipSpaces(text, versionKey + VERSION.length, end);
-    const versionEnd = wordEnd(text, version, end);
+    const versionEnd = this.wordEnd(version, end);
     const vendorKey = skipSpaces(text, versionEnd, end);
     if (
       version === versionKey + VERSION.length ||
@@ -234,7 +245,7 @@ class LmxTextReader {
       return this.readHeader(text.slice(start, end));
     }
     const vendor = skipSpaces(text, vendorKey + VENDOR.length, end);
-    const vendorEnd = wordEnd(text, vendor, end);
+    const vendorEnd = this.wordEnd(vendor, end);
     if (vendor === vendorKey + VENDOR.length || vendorEnd === vendor) {
       return this.readHeader(text.slice(start, end));
     }
@@ -349,12 +360,6 @@ function skipDigits(text: string, from: number, end: number): number {
 function skipSpaces(text: string, from: number, end: number): number {
   while (from < end && text.charCodeAt(from) === SPACE) from++;
   return from;
-}
-
-/** End of the run of non-blanks at `from`, on a line whose only blank is the space. */
-function wordEnd(text: string, from: number, end: number): number {
-  const space = text.indexOf(" ", from);
-  return space < 0 || space > end ? end : space;
 }
 
 /** USER's ` [ip]` after the holder: spaces, then `[…]` closing the line, no `]` inside. */

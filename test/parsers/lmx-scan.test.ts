@@ -83,3 +83,15 @@ describe("findXmlStartLine", () => {
     expect(findXmlStartLine("user <x> on <LM-X>\n<HTML>\n<LM-Xtra>\n")).toBeUndefined();
   });
 });
+
+describe("UnusualBlanks and isBlankCode together", () => {
+  it("find every blank but the space inside a line", () => {
+    const missed: number[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      if (!isBlankCode(code) || code === 32 || code === 10) continue;
+      const text = `ab${String.fromCharCode(code)}cd`;
+      if (new UnusualBlanks(text).from(0) !== 2) missed.push(code);
+    }
+    expect(missed).toEqual([]);
+  });
+});
