@@ -46,26 +46,31 @@ export class LmxFeatureMerger {
   /** Starts a block of `feature`; push its uses to the returned array. */
   open(feature: string): FeatureUsage["uses"] {
     // pools of one feature are printed one after another: the same name needs no lookup
-    let merged = feature === this.lastName ? this.last : this.byKey.get(feature.toLowerCase());
-    if (!merged) {
-      merged = {
-        usage: { feature, total: 0, used: 0, reserved: 0, uses: [] },
-        blocks: 0,
-        version: undefined,
-        vendor: undefined,
-        expires: undefined,
-        sameVersion: true,
-        sameVendor: true,
-        sameExpires: true,
-      };
-      this.byKey.set(feature.toLowerCase(), merged);
-    }
+    const merged = feature === this.lastName && this.last ? this.last : this.lookUp(feature);
     this.last = merged;
     this.lastName = feature;
     this.current = merged;
     this.currentName = feature;
     this.blockCount++;
     return merged.usage.uses;
+  }
+
+  private lookUp(feature: string): MergedFeature {
+    const key = feature.toLowerCase();
+    const known = this.byKey.get(key);
+    if (known) return known;
+    const merged: MergedFeature = {
+      usage: { feature, total: 0, used: 0, reserved: 0, uses: [] },
+      blocks: 0,
+      version: undefined,
+      vendor: undefined,
+      expires: undefined,
+      sameVersion: true,
+      sameVendor: true,
+      sameExpires: true,
+    };
+    this.byKey.set(key, merged);
+    return merged;
   }
 
   /** Ends the block opened last, which had no count line: the report will be refused. */
