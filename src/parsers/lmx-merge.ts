@@ -41,7 +41,12 @@ export class LmxFeatureMerger {
   private last: MergedFeature | undefined;
   private lastName: string | undefined;
   private currentName = "";
-  blockCount = 0;
+  private opened = 0;
+
+  /** How many blocks have been opened. */
+  get blockCount(): number {
+    return this.opened;
+  }
 
   /** Starts a block of `feature`; push its uses to the returned array. */
   open(feature: string): FeatureUsage["uses"] {
@@ -51,7 +56,7 @@ export class LmxFeatureMerger {
     this.lastName = feature;
     this.current = merged;
     this.currentName = feature;
-    this.blockCount++;
+    this.opened++;
     return merged.usage.uses;
   }
 
