@@ -289,3 +289,82 @@ describe("lmx parser on XML without license data", () => {
     });
   });
 });
+
+describe("lmx parser on text lines off the usual shapes", () => {
+  const text = [
+    "LM-X License Server on 6200@h:",
+    "Feature:  A   Version:  1  Vendor:  V  extra",
+    "3 of 9 license(s) used:",
+    "1 license(s) used by a@b@c [10.0.0.1]",
+    "1 license(s) used by a@b@",
+    "1 license(s) used by u@h\t[10.0.0.2]",
+    "1 license(s) used by u@h\tx [10.0.0.3]",
+    "1 license(s) used by u\u00a0v@h",
+    "1 license(s) used by u@h [a]b]",
+    "Shared on x",
+    "Shared onx",
+    "Feature: B Version:Vendor: W",
+    "  0 of 2 license(s) used  ",
+    "Start date:\tNONE\u00a0Expire date: 2030-01-01 trailing",
+  ].join("\n");
+  const expected = {
+    type: "lmx",
+    features: [
+      {
+        feature: "A",
+        total: 9,
+        used: 3,
+        reserved: 0,
+        uses: [
+          { username: "a@b", host: "c", count: 1 },
+          { username: "a", host: "b@", count: 1 },
+          { username: "u", host: "h", count: 1 },
+        ],
+        version: "1",
+        vendor: "V",
+      },
+      { feature: "B", total: 2, used: 0, reserved: 0, uses: [], expires: "2030-01-01" },
+    ],
+    warnings: [
+      "line 7: not understood in feature A: 1 license(s) used by u@h\tx [10.0.0.3]",
+      "line 8: not understood in feature A: 1 license(s) used by u\u00a0v@h",
+      "line 9: not understood in feature A: 1 license(s) used by u@h [a]b]",
+      "line 11: not understood in feature A: Shared onx",
+    ],
+  };
+
+  it("splits holders at their last usable @, counts any blank as a separator, keeps the header's words", () => {
+    expect(lmxParser.parse(text)).toEqual(expected);
+  });
+
+  it("reads \\r\\n line endings the same", () => {
+    expect(lmxParser.parse(`${text.replace(/\n/g, "\r\n")}\r\n`)).toEqual(expected);
+  });
+
+  it("refuses a holder's count of more than 15 digits, naming its line", () => {
+    const long =
+      "LM-X License Server on 6200@h:\nFeature: A\n1 of 2 license(s) used:\n1234567890123456 license(s) used by u@h\n";
+    const error = catchError(() => lmxParser.parse(long));
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({
+      lineNumber: 4,
+      lineText: "1234567890123456 license(s) used by u@h",
+    });
+  });
+
+  it("sums a later block of a feature holding 200k checkouts (spreading them once overflowed the stack)", () => {
+    const checkouts = 200_000;
+    const lines = [
+      "LM-X License Server on 6200@h:",
+      "Feature: A Version: 1 Vendor: V",
+      "0 of 1 license(s) used",
+      "Feature: A Version: 2 Vendor: V",
+      `${checkouts} of ${checkouts} license(s) used:`,
+    ];
+    for (let i = 0; i < checkouts; i++) lines.push(`1 license(s) used by u${i}@h [0.0.0.0]`);
+    const [feature] = lmxParser.parse(lines.join("\n")).features;
+    expect(feature?.uses).toHaveLength(checkouts);
+    expect(feature).toMatchObject({ total: checkouts + 1, used: checkouts, vendor: "V" });
+    expect(feature?.version).toBeUndefined();
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Checks over a whole lmxendutil output that the parser makes before reading it line by line:
+ * each finds its few candidate lines with a native search instead of testing every line.
+ */
+
+/** A line of the output: 1-based number, offset of its first character, text without `\r\n`. */
+export interface OutputLine {
+  number: number;
+  start: number;
+  text: string;
+}
+
+const SERVER_ERRORS: readonly RegExp[] = [
+  /There are no license server\(s\) available/i,
+  /\b(cannot|can not|could not|unable to) connect to (the )?license server/i,
+];
+const XML_START = /^<(\?xml\b|LM-X\b|LICENSE_PATH\b)/i;
+
+/** Whitespace as `String.prototype.trim` and the regex class `\s` see it. */
+export function isBlankCode(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/**
+ * The next occurrence of a character at or after a position, for a reader that only moves
+ * forward: each search result is kept until the reader passes it, so a character missing from
+ * the rest of the output is not searched for again line after line.
+ */
+export class ForwardSearch {
+  private found = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly char: string,
+  ) {}
+
+  /** Position of the first occurrence at or after `from` (text.length when none); `from` never decreases. */
+  from(from: number): number {
+    if (from > this.found) {
+      const at = this.text.indexOf(this.char, from);
+      this.found = at < 0 ? this.text.length : at;
+    }
+    return this.found;
+  }
+}
+
+const WIDE_BLANK = /[\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
+
+/**
+ * Finds, going forward, the blanks other than the space that can occur inside a line: tab,
+ * vertical tab, form feed, no-break space, a carriage return that does not end its line, and
+ * the wide Unicode spaces. A line without any has only spaces as blanks, so its words can be cut
+ * with indexOf(" ") instead of testing every character. Each kind is searched for natively and
+ * only again once the reader has passed its last find; the wide ones with one regex, which
+ * returns at once on an output that holds no character beyond Latin-1.
+ */
+export class UnusualBlanks {
+  private readonly narrow: ForwardSearch[];
+  private carriageReturn = -1;
+  private wide = -1;
+  private next = -1;
+
+  constructor(private readonly text: string) {
+    this.narrow = ["\t", "\v", "\f", "\u00a0"].map((char) => new ForwardSearch(text, char));
+  }
+
+  /** Position of the first one at or after `from` (text.length when none); `from` never decreases. */
+  from(from: number): number {
+    if (from <= this.next) return this.next;
+    let next = this.text.length;
+    for (const search of this.narrow) next = Math.min(next, search.from(from));
+    if (this.carriageReturn < from) this.carriageReturn = this.loneCarriageReturn(from);
+    if (this.wide < from) this.wide = this.wideBlank(from);
+    this.next = Math.min(next, this.carriageReturn, this.wide);
+    return this.next;
+  }
+
+  /** A `\r` not followed by `\n` (the `\r` of `\r\n` ends a line and is never inside one). */
+  private loneCarriageReturn(from: number): number {
+    const text = this.text;
+    let at = text.indexOf("\r", from);
+    while (at >= 0 && text.charCodeAt(at + 1) === 10) at = text.indexOf("\r", at + 2);
+    return at < 0 ? text.length : at;
+  }
+
+  private wideBlank(from: number): number {
+    WIDE_BLANK.lastIndex = from;
+    return WIDE_BLANK.test(this.text) ? WIDE_BLANK.lastIndex - 1 : this.text.length;
+  }
+}
+
+/** True when every line of the output is blank. */
+export function isBlankOutput(output: string): boolean {
+  for (let i = 0; i < output.length; i++) if (!isBlankCode(output.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * The first line saying the license server cannot be reached. Both messages contain
+ * "license server", so only lines with that phrase are tested (one case-insensitive search of
+ * the output is far cheaper than two regexes per line).
+ */
+export function findServerErrorLine(output: string): OutputLine | undefined {
+  const mention = /license server/gi;
+  while (mention.test(output)) {
+    const line = lineAround(output, mention.lastIndex - 1);
+    if (SERVER_ERRORS.some((re) => re.test(line.text))) return numberedLine(output, line);
+    mention.lastIndex = line.start + line.text.length + 1;
+  }
+  return undefined;
+}
+
+/** The first line that starts (after blanks) an XML document of `lmxendutil -licstatxml`. */
+export function findXmlStartLine(output: string): OutputLine | undefined {
+  for (let open = output.indexOf("<"); open >= 0; open = output.indexOf("<", open + 1)) {
+    if (!opensItsLine(output, open)) continue;
+    const line = lineAround(output, open);
+    if (XML_START.test(line.text.trim())) return numberedLine(output, line);
+  }
+  return undefined;
+}
+
+function opensItsLine(output: string, position: number): boolean {
+  for (let i = position - 1; i >= 0; i--) {
+    const code = output.charCodeAt(i);
+    if (code === 10) return true;
+    if (!isBlankCode(code)) return false;
+  }
+  return true;
+}
+
+/** The line holding `position`, cut as splitLines cuts it. */
+function lineAround(output: string, position: number): Omit<OutputLine, "number"> {
+  const start = output.lastIndexOf("\n", position - 1) + 1;
+  const newline = output.indexOf("\n", position);
+  let end = newline < 0 ? output.length : newline;
+  if (newline > start && output.charCodeAt(newline - 1) === 13) end = newline - 1;
+  return { start, text: output.slice(start, end) };
+}
+
+/** Adds the line's number: counted only for the line found, as counting walks the output. */
+function numberedLine(output: string, line: Omit<OutputLine, "number">): OutputLine {
+  let number = 1;
+  for (let i = output.indexOf("\n"); i >= 0 && i < line.start; i = output.indexOf("\n", i + 1)) {
+    number++;
+  }
+  return { number, start: line.start, text: line.text };
+}
