@@ -28,11 +28,17 @@ export function skipSpace(text: string, from: number, to: number): number {
   return at;
 }
 
-/** The end of the first whitespace-delimited word of `text[from, to)`. */
-export function wordEnd(text: string, from: number, to: number): number {
-  let at = from;
-  while (at < to && !isSpace(text.charCodeAt(at))) at++;
-  return at;
+/** Runs of characters up to whitespace or a comma; sticky, so it reads in place from lastIndex. */
+const WORD = /[^\s,]*/y;
+
+/**
+ * The end of the first whitespace-delimited word of the non-empty trimmed field starting at
+ * `from` (the regex engine scans faster than a charCodeAt loop, and `test` allocates nothing).
+ */
+export function wordEnd(text: string, from: number): number {
+  WORD.lastIndex = from;
+  WORD.test(text);
+  return WORD.lastIndex;
 }
 
 const PROMPT = "admin";

@@ -4,6 +4,7 @@
  */
 import { type Columns } from "./dsls-header.js";
 import { RowFields, afterPrompt, skipSpace, wordEnd } from "./dsls-fields.js";
+import { SeenLicenses } from "./dsls-seen.js";
 import { ParseError } from "./errors.js";
 import { FeatureAccumulator } from "./feature-totals.js";
 import { parseCount, readCount, type LineCursor } from "./text.js";
@@ -11,7 +12,7 @@ import type { FeatureUsage } from "./types.js";
 
 export class LicenseRows {
   private readonly features = new FeatureAccumulator();
-  private readonly seenLicenses = new Map<string, FeatureUsage>();
+  private readonly seenLicenses = new SeenLicenses();
   private readonly fields: RowFields;
   private columns: Columns;
   /**
@@ -76,16 +77,17 @@ export class LicenseRows {
     const total = this.count(columns.count, cursor, "Count");
     const used = this.count(columns.inuse, cursor, "Inuse");
 
-    const key = this.licenseKey(total, used);
-    let license = this.seenLicenses.get(key);
-    if (license === undefined) {
+    const group = this.seenLicenses.group(name);
+    let license = group.feature;
+    // a group gets its feature with its first license, so `license` is only unset then
+    if (group.add(this.licenseKey(total, used)) || license === undefined) {
       license = this.features.addPool(name, {
         total,
         vendor: fields.value(columns.editor) || undefined,
         expires: fields.value(columns.expires) || undefined,
       });
       license.used += used;
-      this.seenLicenses.set(key, license);
+      group.feature = license;
     }
     this.license = license;
     const identityEnd = fields.rawEnd(columns.identityLast);
@@ -130,12 +132,11 @@ export class LicenseRows {
     if (fields.isEmpty(user) && fields.isEmpty(host) && fields.isEmpty(tokens)) return;
     // a session of a non-token model holds one license and prints no token share
     const count = fields.isEmpty(tokens) ? 1 : this.count(tokens, cursor, "Tokens");
-    const hostStart = host < 0 ? 0 : fields.start(host);
-    const hostEnd = host < 0 ? 0 : wordEnd(text, hostStart, fields.end(host));
+    const hostStart = fields.start(host);
     license.uses.push({
       username: fields.value(user),
       // `name (id)/ip`: the name is the first word
-      host: text.slice(hostStart, hostEnd),
+      host: fields.isEmpty(host) ? "" : text.slice(hostStart, wordEnd(text, hostStart)),
       count,
     });
   }
