@@ -41,6 +41,7 @@ export function wordEnd(text: string, from: number): number {
   return WORD.lastIndex;
 }
 
+const COMMA = 44;
 const PROMPT = "admin";
 const PROMPT_MARK = 62; // ">"
 
@@ -96,18 +97,20 @@ export class RowFields {
    * line read as empty; `count` tells how many the line has.
    */
   read(from: number, first: number, last: number): void {
-    const { text, lineStart, lineEnd } = this;
+    const { text, lineStart, lineEnd, bounds, rawEnds } = this;
     if (first === 0) this.rowStart = from - lineStart;
     let start = from;
     let field = first;
     for (; field <= last; field++) {
-      let end = text.indexOf(",", start);
+      // an empty field (`,,`) is common and needs no search
+      let end =
+        start < lineEnd && text.charCodeAt(start) === COMMA ? start : text.indexOf(",", start);
       if (end < 0 || end > lineEnd) end = lineEnd;
-      this.rawEnds[field] = end - lineStart;
+      rawEnds[field] = end - lineStart;
       let trimmedEnd = end;
       while (trimmedEnd > start && isSpace(text.charCodeAt(trimmedEnd - 1))) trimmedEnd--;
-      this.bounds[2 * field] = skipSpace(text, start, trimmedEnd) - lineStart;
-      this.bounds[2 * field + 1] = trimmedEnd - lineStart;
+      bounds[2 * field] = skipSpace(text, start, trimmedEnd) - lineStart;
+      bounds[2 * field + 1] = trimmedEnd - lineStart;
       if (end === lineEnd) break;
       start = end + 1;
     }
@@ -117,9 +120,9 @@ export class RowFields {
     }
     this.count = field + 1;
     for (field++; field <= last; field++) {
-      this.rawEnds[field] = lineEnd - lineStart;
-      this.bounds[2 * field] = 0;
-      this.bounds[2 * field + 1] = 0;
+      rawEnds[field] = lineEnd - lineStart;
+      bounds[2 * field] = 0;
+      bounds[2 * field + 1] = 0;
     }
   }
 

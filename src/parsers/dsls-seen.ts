@@ -24,7 +24,10 @@ export class LicenseGroup {
       keySet.add(key);
       return true;
     }
-    if (this.keys.includes(key)) return false;
+    for (const known of this.keys) {
+      // lengths first: most keys differ in length, and that check needs no string compare
+      if (known.length === key.length && known === key) return false;
+    }
     this.keys.push(key);
     if (this.keys.length > LIST_LIMIT) this.keySet = new Set(this.keys);
     return true;
