@@ -75,13 +75,12 @@ function headerPositions(output: string): number[] {
 
 /** Reads the lines after the header: rows, and further header lines that move the columns. */
 function readRows(cursor: LineCursor, rows: LicenseRows, headers: readonly number[]): void {
-  let nextHeader = 1;
+  let nextHeader = headerAfter(headers, 0, cursor.end);
   while (cursor.advance()) {
     const header = headers[nextHeader];
     if (header !== undefined && header < cursor.end) {
       rows.useColumns(readHeader(cursor.line(), cursor.number));
-      // a line holding the header text twice is still one header line
-      while ((headers[nextHeader] ?? Infinity) < cursor.end) nextHeader++;
+      nextHeader = headerAfter(headers, nextHeader, cursor.end);
       continue;
     }
     try {
@@ -92,6 +91,14 @@ function readRows(cursor: LineCursor, rows: LicenseRows, headers: readonly numbe
       throw error;
     }
   }
+}
+
+/** The index of the first header position at or after `end`, searching from `from`. */
+function headerAfter(headers: readonly number[], from: number, end: number): number {
+  let index = from;
+  // a line holding the header text twice is still one header line
+  while ((headers[index] ?? Infinity) < end) index++;
+  return index;
 }
 
 function throwBadHeaderAfter(cursor: LineCursor): void {

@@ -217,6 +217,11 @@ describe("dsls parse: licenses spread over rows", () => {
     expect(report.features[0]?.uses.map((use) => use.host)).toEqual(["ws01", "ws02"]);
   });
 
+  it("reads a line holding the header text twice as one header line", () => {
+    const report = dslsParser.parse(`admin >${HEADER}admin >${HEADER}\n${LICENSE},10,0,\n`);
+    expect(report.features.map((f) => [f.feature, f.total])).toEqual([["CAT", 10]]);
+  });
+
   it("reports a bad header below a bad row, as it did when rows were summed after reading", () => {
     const error = captureError(() =>
       dslsParser.parse(`${HEADER}\n${LICENSE},ten,0,\n${HEADER.replace(",Inuse,", ",InUse,")}\n`),
