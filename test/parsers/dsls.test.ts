@@ -186,6 +186,62 @@ describe("dsls parse: bad and odd input", () => {
   });
 });
 
+describe("dsls parse: licenses spread over rows", () => {
+  const row = (customer: string, counts: string, session = ""): string =>
+    `Dassault Systemes,5E756A80,CAT,Token,STD,30,2028-06-30 23:59:00,YLC,0,2028-06-30 23:59:00,${customer},${counts},${session}`;
+  const session = (user: string): string =>
+    `2,,ws01 (3.0)/10.0.0.1,${user},CAT,/bin/x ( 1),6.426,0B1,a,b,c,`;
+
+  it("counts each license once, however its rows are spread and spelled", () => {
+    const customers = Array.from({ length: 20 }, (_, index) => String(100 + index));
+    const lines = [
+      HEADER,
+      ...customers.map((customer) => row(customer, "10,1", session("a"))),
+      // the same licenses again, further down, one spelled with spaces and a leading zero
+      ...customers.map((customer) => row(customer, "10,1", session("b"))),
+      row(" 105 ", " 010 ,01", session("c")),
+    ];
+    const report = dslsParser.parse(`${lines.join("\n")}\n`);
+    expect(report.warnings).toEqual([]);
+    expect(report.features).toHaveLength(1);
+    expect(report.features[0]).toMatchObject({ feature: "CAT", total: 200, used: 20 });
+    expect(report.features[0]?.uses.map((use) => use.username).join("")).toBe(
+      `${"a".repeat(20)}${"b".repeat(20)}c`,
+    );
+  });
+
+  it("takes the host name up to any whitespace", () => {
+    const report = dslsParser.parse(
+      `${HEADER}\n${LICENSE},10,2,1,,ws01\t(3.0)/10.0.0.1,kim,\n${LICENSE},10,2,1,, ws02\u00a0(4.0),lee,\n`,
+    );
+    expect(report.features[0]?.uses.map((use) => use.host)).toEqual(["ws01", "ws02"]);
+  });
+
+  it("reads a line holding the header text twice as one header line", () => {
+    const report = dslsParser.parse(`admin >${HEADER}admin >${HEADER}\n${LICENSE},10,0,\n`);
+    expect(report.features.map((f) => [f.feature, f.total])).toEqual([["CAT", 10]]);
+  });
+
+  it("reports a bad header below a bad row, as it did when rows were summed after reading", () => {
+    const error = captureError(() =>
+      dslsParser.parse(`${HEADER}\n${LICENSE},ten,0,\n${HEADER.replace(",Inuse,", ",InUse,")}\n`),
+    );
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as ParseError).lineNumber).toBe(3);
+  });
+
+  it("treats 'Cannot connect to server' anywhere, even inside a row, as the server's error", () => {
+    const error = captureError(() =>
+      dslsParser.parse(`${HEADER}\n${LICENSE},10,1,1,,ws01,kim,CAT,cannot connect to server x,\n`),
+    );
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as ServerError).lineNumber).toBe(2);
+    expect((error as ServerError).message).toContain(
+      "DSLicSrv reports: cannot connect to server x,",
+    );
+  });
+});
+
 function captureError(run: () => unknown): unknown {
   try {
     run();
