@@ -13,13 +13,7 @@ import { ParseError, ServerError } from "./errors.js";
 import { LineCursor, splitLines } from "./text.js";
 import type { ParsedReport, Parser } from "./types.js";
 
-/**
- * `Cannot connect to server` in any letter case, then the rest of its line: the case-blind
- * spelling lets one scan without the `i` flag also find the (case-sensitive) header lines.
- */
-const SERVER_ERROR = String.raw`[Cc][Aa][Nn][Nn][Oo][Tt] [Cc][Oo][Nn][Nn][Ee][Cc][Tt] [Tt][Oo] [Ss][Ee][Rr][Vv][Ee][Rr]\b.*`;
-/** What may sit on any line: the server's connection error, and header lines. */
-const LANDMARKS = new RegExp(`${SERVER_ERROR}|${HEADER_START}`, "g");
+const SERVER_ERROR = /Cannot connect to server\b.*/i;
 const PROMPT = /^\s*admin\s*>\s*/;
 /** What the tool prints before the CSV: banner, connect report, restricted-mode warning. */
 const CHATTER = [
@@ -56,19 +50,22 @@ function readUsage(output: string): {
 }
 
 /**
- * Where the header lines start, found in one scan with the server's connection error, which
- * wins wherever it is (a ServerError naming its line).
+ * Where the header lines start. The server's connection error counts before the first header
+ * (or anywhere when there is none): once the CSV has begun, the server has answered, and a row
+ * that happens to hold those words is data.
  */
 function headerPositions(output: string): number[] {
   const headers: number[] = [];
-  for (const match of output.matchAll(LANDMARKS)) {
-    if (match[0] === HEADER_START) {
-      headers.push(match.index);
-      continue;
-    }
+  for (let at = output.indexOf(HEADER_START); at >= 0;) {
+    headers.push(at);
+    at = output.indexOf(HEADER_START, at + HEADER_START.length);
+  }
+  const beforeCsv = headers[0] === undefined ? output : output.slice(0, headers[0]);
+  const error = SERVER_ERROR.exec(beforeCsv);
+  if (error) {
     const cursor = new LineCursor(output);
-    while (cursor.advance() && cursor.end <= match.index);
-    throw new ServerError(`DSLicSrv reports: ${match[0].trim()}`, cursor.number, cursor.line());
+    while (cursor.advance() && cursor.end <= error.index);
+    throw new ServerError(`DSLicSrv reports: ${error[0].trim()}`, cursor.number, cursor.line());
   }
   return headers;
 }

@@ -230,15 +230,23 @@ describe("dsls parse: licenses spread over rows", () => {
     expect((error as ParseError).lineNumber).toBe(3);
   });
 
-  it("treats 'Cannot connect to server' anywhere, even inside a row, as the server's error", () => {
+  it("reads a row holding 'cannot connect to server' as data: the server has answered", () => {
+    const report = dslsParser.parse(
+      `${HEADER}\n${LICENSE},10,1,1,,ws01,kim,CAT,cannot connect to server x,\n`,
+    );
+    expect(
+      report.features.map(({ feature, total, used, uses }) => ({ feature, total, used, uses })),
+    ).toEqual([
+      { feature: "CAT", total: 10, used: 1, uses: [{ username: "kim", host: "ws01", count: 1 }] },
+    ]);
+  });
+
+  it("still reports the server's error printed before the CSV", () => {
     const error = captureError(() =>
-      dslsParser.parse(`${HEADER}\n${LICENSE},10,1,1,,ws01,kim,CAT,cannot connect to server x,\n`),
+      dslsParser.parse(`admin >Cannot connect to server lic1 on port 4085\n${HEADER}\n`),
     );
     expect(error).toBeInstanceOf(ServerError);
-    expect((error as ServerError).lineNumber).toBe(2);
-    expect((error as ServerError).message).toContain(
-      "DSLicSrv reports: cannot connect to server x,",
-    );
+    expect((error as ServerError).lineNumber).toBe(1);
   });
 });
 
