@@ -129,6 +129,7 @@ export class RlmLineShapes {
   readCountFields(start: number, end: number): void {
     this.countStart = this.inuseStart = this.reservationsStart = this.expStart = -1;
     this.countEnd = this.inuseEnd = this.reservationsEnd = this.expEnd = -1;
+    if (this.readPrintedCounts(start, end)) return;
     let partStart = start;
     for (;;) {
       const comma = this.commas.at(partStart);
@@ -137,6 +138,45 @@ export class RlmLineShapes {
       if (partEnd === end) return;
       partStart = skipSpaces(this.text, comma + 1, end);
     }
+  }
+
+  /**
+   * The count line (known to start with `count:`) as rlmstat prints it, `count: A, # reservations: B, inuse: C, exp: D`,
+   * read by its fixed separators (D runs to the end and holds no comma); false for any other
+   * shape, which readCountFields then splits part by part.
+   */
+  private readPrintedCounts(start: number, end: number): boolean {
+    const text = this.text;
+    if (text.charCodeAt(start + 6) !== SPACE) return false;
+    const countStart = start + 7;
+    const countEnd = this.commas.at(countStart);
+    if (
+      !isValue(text, countStart, countEnd, end) ||
+      !text.startsWith(", # reservations: ", countEnd)
+    )
+      return false;
+    const reservationsStart = countEnd + 18;
+    const reservationsEnd = this.commas.at(reservationsStart);
+    if (
+      !isValue(text, reservationsStart, reservationsEnd, end) ||
+      !text.startsWith(", inuse: ", reservationsEnd)
+    )
+      return false;
+    const inuseStart = reservationsEnd + 9;
+    const inuseEnd = this.commas.at(inuseStart);
+    if (!isValue(text, inuseStart, inuseEnd, end) || !text.startsWith(", exp: ", inuseEnd))
+      return false;
+    const expStart = inuseEnd + 7;
+    if (this.commas.at(expStart) < end || !isValue(text, expStart, end, end)) return false;
+    this.countStart = countStart;
+    this.countEnd = countEnd;
+    this.reservationsStart = reservationsStart;
+    this.reservationsEnd = reservationsEnd;
+    this.inuseStart = inuseStart;
+    this.inuseEnd = inuseEnd;
+    this.expStart = expStart;
+    this.expEnd = end;
+    return true;
   }
 
   private readField(start: number, end: number): void {
@@ -167,6 +207,13 @@ function spaceBefore(text: string, from: number, to: number): number {
   let i = from;
   while (i < to && text.charCodeAt(i) !== SPACE) i++;
   return i;
+}
+
+/** `text[from, to)` is a non-empty value without surrounding spaces that ends by `end`. */
+function isValue(text: string, from: number, to: number, end: number): boolean {
+  return (
+    from < to && to <= end && text.charCodeAt(from) !== SPACE && text.charCodeAt(to - 1) !== SPACE
+  );
 }
 
 function isKey(text: string, start: number, length: number, key: string): boolean {

@@ -77,11 +77,6 @@ interface PoolCounts {
   reserved: number;
 }
 
-interface ListedProduct {
-  product: string;
-  totals: ProductTotals;
-}
-
 /** A checkout of a product no pool has listed yet. */
 interface PendingUse {
   product: string;
@@ -142,6 +137,18 @@ class RlmstatReader {
   private block: BlockKind = NO_BLOCK;
   private isv = "";
   private pool: PendingPool | undefined = undefined;
+  /** the one PendingPool object, reused for every product line */
+  private readonly poolSlot: PendingPool = {
+    isv: "",
+    productStart: 0,
+    productEnd: 0,
+    versionStart: 0,
+    versionEnd: 0,
+    lineNumber: 0,
+    lineStart: 0,
+    lineEnd: 0,
+    counted: false,
+  };
   private sawStatus = false;
   /** checkouts of products no pool has listed yet, by lower-cased product */
   private readonly waiting = new Map<string, PendingUse[]>();
@@ -158,7 +165,8 @@ class RlmstatReader {
    * entry of the last checkout's product: checkouts follow that order, so the next product of
    * a checkout is most often the next entry, found without a lookup by name.
    */
-  private readonly listed: ListedProduct[] = [];
+  private readonly listedProducts: string[] = [];
+  private readonly listedTotals: ProductTotals[] = [];
   private lastUseListed = -1;
   private readonly counts: PoolCounts = { count: 0, unlimited: false, used: 0, reserved: 0 };
   private readonly shapes: RlmLineShapes;
@@ -297,7 +305,7 @@ class RlmstatReader {
       this.readCountsInPlace(pool, lineNumber, lineStart, lineEnd);
       const totals = this.addPoolCounts(pool, this.counts);
       if (shapes.expStart < shapes.expEnd)
-        totals.expires.addAt(this.text, shapes.expStart, shapes.expEnd);
+        totals.addExpiresAt(this.text, shapes.expStart, shapes.expEnd);
       return true;
     }
     return this.text.startsWith("obsolete:", start);
@@ -322,16 +330,19 @@ class RlmstatReader {
       totals.uses.push(use);
       return;
     }
-    const next = this.listed[this.lastUseListed + 1];
+    const listed = this.lastUseListed + 1;
+    const nextProduct = this.listedProducts[listed];
+    const nextTotals = this.listedTotals[listed];
     if (
-      next &&
-      productEnd - start === next.product.length &&
-      text.startsWith(next.product, start)
+      nextProduct !== undefined &&
+      nextTotals &&
+      productEnd - start === nextProduct.length &&
+      text.startsWith(nextProduct, start)
     ) {
-      this.lastUseListed++;
-      this.lastUseProduct = next.product;
-      this.lastUseTotals = next.totals;
-      next.totals.uses.push(use);
+      this.lastUseListed = listed;
+      this.lastUseProduct = nextProduct;
+      this.lastUseTotals = nextTotals;
+      nextTotals.uses.push(use);
       return;
     }
     this.addUse(text.slice(start, productEnd), use, lineNumber, lineStart, lineEnd);
@@ -409,7 +420,7 @@ class RlmstatReader {
     if (line.startsWith("count:") && !pool.counted) {
       const expires = this.readCounts(pool, line, lineNumber, raw);
       const totals = this.addPoolCounts(pool, this.counts);
-      if (expires) totals.expires.add(expires);
+      if (expires) totals.addExpires(expires);
       return true;
     }
     return line.startsWith("obsolete:");
@@ -425,17 +436,17 @@ class RlmstatReader {
     lineEnd: number,
   ): void {
     this.closePool();
-    this.pool = {
-      isv: this.isv,
-      productStart,
-      productEnd,
-      versionStart,
-      versionEnd,
-      lineNumber,
-      lineStart,
-      lineEnd,
-      counted: false,
-    };
+    const pool = this.poolSlot;
+    pool.isv = this.isv;
+    pool.productStart = productStart;
+    pool.productEnd = productEnd;
+    pool.versionStart = versionStart;
+    pool.versionEnd = versionEnd;
+    pool.lineNumber = lineNumber;
+    pool.lineStart = lineStart;
+    pool.lineEnd = lineEnd;
+    pool.counted = false;
+    this.pool = pool;
   }
 
   private closePool(): void {
@@ -555,8 +566,8 @@ class RlmstatReader {
     totals.unlimited ||= counts.unlimited;
     totals.used += counts.used;
     totals.reserved += counts.reserved;
-    totals.vendor.add(pool.isv);
-    totals.version.addAt(this.text, pool.versionStart, pool.versionEnd);
+    totals.addVendor(pool.isv);
+    totals.addVersionAt(this.text, pool.versionStart, pool.versionEnd);
     pool.counted = true;
     return totals;
   }
@@ -579,8 +590,9 @@ class RlmstatReader {
     }
     this.lastPoolProduct = product;
     this.lastPoolTotals = totals;
-    totals.listedAt = this.listed.length;
-    this.listed.push({ product, totals });
+    totals.listedAt = this.listedProducts.length;
+    this.listedProducts.push(product);
+    this.listedTotals.push(totals);
     return totals;
   }
 
