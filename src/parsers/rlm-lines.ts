@@ -25,25 +25,23 @@ export class RlmLineShapes {
   /** product line: the version is `[versionStart, versionEnd)` */
   versionStart = 0;
   versionEnd = 0;
-  /** count line: where each field's value starts and ends; both -1 when the field is absent */
-  countStart = -1;
-  countEnd = -1;
-  inuseStart = -1;
-  inuseEnd = -1;
-  reservationsStart = -1;
-  reservationsEnd = -1;
-  expStart = -1;
-  expEnd = -1;
+  /** count line: where the values of count, reservations and inuse start and end */
+  countStart = 0;
+  countEnd = 0;
+  reservationsStart = 0;
+  reservationsEnd = 0;
+  inuseStart = 0;
+  inuseEnd = 0;
+  /** count line: the expiry runs from here to the line's end */
+  expStart = 0;
 
   private readonly spaces: NextIndex;
   private readonly ats: NextIndex;
-  private readonly colons: NextIndex;
   private readonly commas: NextIndex;
 
   constructor(private readonly text: string) {
     this.spaces = new NextIndex(text, " ");
     this.ats = new NextIndex(text, "@");
-    this.colons = new NextIndex(text, ":");
     this.commas = new NextIndex(text, ",");
   }
 
@@ -122,32 +120,12 @@ export class RlmLineShapes {
   }
 
   /**
-   * Finds the `count`, `inuse`, `# reservations` and `exp` values of a count line, as the
-   * pattern reading does: parts split at commas, a part's key runs to its first colon (a
-   * part starting with a colon has none), keys and values trimmed, a later key wins.
+   * The count line (known to start with `count: `) as rlmstat prints it,
+   * `count: A, # reservations: B, inuse: C, exp: D`, read by its fixed separators: A to C are
+   * non-empty and unpadded, D runs to the end and holds no comma. False for any other shape.
    */
-  readCountFields(start: number, end: number): void {
-    this.countStart = this.inuseStart = this.reservationsStart = this.expStart = -1;
-    this.countEnd = this.inuseEnd = this.reservationsEnd = this.expEnd = -1;
-    if (this.readPrintedCounts(start, end)) return;
-    let partStart = start;
-    for (;;) {
-      const comma = this.commas.at(partStart);
-      const partEnd = comma < end ? comma : end;
-      this.readField(partStart, partEnd);
-      if (partEnd === end) return;
-      partStart = skipSpaces(this.text, comma + 1, end);
-    }
-  }
-
-  /**
-   * The count line (known to start with `count:`) as rlmstat prints it, `count: A, # reservations: B, inuse: C, exp: D`,
-   * read by its fixed separators (D runs to the end and holds no comma); false for any other
-   * shape, which readCountFields then splits part by part.
-   */
-  private readPrintedCounts(start: number, end: number): boolean {
+  readPrintedCounts(start: number, end: number): boolean {
     const text = this.text;
-    if (text.charCodeAt(start + 6) !== SPACE) return false;
     const countStart = start + 7;
     const countEnd = this.commas.at(countStart);
     if (
@@ -175,30 +153,7 @@ export class RlmLineShapes {
     this.inuseStart = inuseStart;
     this.inuseEnd = inuseEnd;
     this.expStart = expStart;
-    this.expEnd = end;
     return true;
-  }
-
-  private readField(start: number, end: number): void {
-    const colon = this.colons.at(start);
-    if (colon <= start || colon >= end) return;
-    const text = this.text;
-    const keyLength = trimSpacesEnd(text, start, colon) - start;
-    const valueStart = skipSpaces(text, colon + 1, end);
-    const valueEnd = trimSpacesEnd(text, valueStart, end);
-    if (isKey(text, start, keyLength, "count")) {
-      this.countStart = valueStart;
-      this.countEnd = valueEnd;
-    } else if (isKey(text, start, keyLength, "inuse")) {
-      this.inuseStart = valueStart;
-      this.inuseEnd = valueEnd;
-    } else if (isKey(text, start, keyLength, "# reservations")) {
-      this.reservationsStart = valueStart;
-      this.reservationsEnd = valueEnd;
-    } else if (isKey(text, start, keyLength, "exp")) {
-      this.expStart = valueStart;
-      this.expEnd = valueEnd;
-    }
   }
 }
 
@@ -216,10 +171,6 @@ function isValue(text: string, from: number, to: number, end: number): boolean {
   );
 }
 
-function isKey(text: string, start: number, length: number, key: string): boolean {
-  return length === key.length && text.startsWith(key, start);
-}
-
 /** True when `text[from, to)` is one or more ASCII digits (what `\d+` accepts). */
 function isDigits(text: string, from: number, to: number): boolean {
   if (from >= to) return false;
@@ -228,16 +179,4 @@ function isDigits(text: string, from: number, to: number): boolean {
     if (code < 48 || code > 57) return false;
   }
   return true;
-}
-
-function skipSpaces(text: string, from: number, to: number): number {
-  let i = from;
-  while (i < to && text.charCodeAt(i) === SPACE) i++;
-  return i;
-}
-
-function trimSpacesEnd(text: string, from: number, to: number): number {
-  let i = to;
-  while (i > from && text.charCodeAt(i - 1) === SPACE) i--;
-  return i;
 }

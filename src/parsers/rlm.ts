@@ -214,12 +214,12 @@ class RlmstatReader {
   }
 
   /**
-   * Reads a line of an output whose only whitespace is space, tab and line ends. Headers are
-   * rare and recognised by a fixed word after the first space (or at the start), so every
-   * other line skips the header patterns.
+   * Reads a line of an output whose only whitespace is space, tab and line ends: product,
+   * count and checkout lines in place, any other line (headers included) as readOtherLine
+   * says.
    */
   private readLine(lineNumber: number, lineStart: number, lineEnd: number): void {
-    const text = this.text;
+    const { text, shapes } = this;
     let start = lineStart;
     let end = lineEnd;
     while (start < end && isSpaceOrTab(text.charCodeAt(start))) start++;
@@ -233,82 +233,83 @@ class RlmstatReader {
       this.readLineByPattern(lineNumber, lineStart, lineEnd);
       return;
     }
-    const space = this.shapes.nextSpace(start);
-    if (space < end) {
-      const afterSpace = text.charCodeAt(space + 1);
-      if (afterSpace === LETTER_V) {
-        this.readVersionedLine(lineNumber, lineStart, lineEnd, start, end, space);
-        return;
-      }
-      if (afterSpace === LETTER_L || afterSpace === LETTER_I) {
-        this.readLineByPattern(lineNumber, lineStart, lineEnd);
-        return;
-      }
-    }
-    const first = text.charCodeAt(start);
-    if (first === DASH || (first === LETTER_R && text.startsWith("rlm status on ", start))) {
-      this.readLineByPattern(lineNumber, lineStart, lineEnd);
-      return;
-    }
-    if (this.block === NO_BLOCK || isStatisticsCounter(text, start)) return;
-    if (
-      this.block !== POOL_BLOCK ||
-      !this.readPoolDetailInPlace(lineNumber, lineStart, lineEnd, start, end)
-    )
-      this.readLineByPattern(lineNumber, lineStart, lineEnd);
-  }
-
-  /** A line whose first word is followed by ` v`: a product line or a checkout line. */
-  private readVersionedLine(
-    lineNumber: number,
-    lineStart: number,
-    lineEnd: number,
-    start: number,
-    end: number,
-    space: number,
-  ): void {
-    if (this.block === NO_BLOCK || isStatisticsCounter(this.text, start)) return;
-    const shapes = this.shapes;
+    // A first word followed by ` v…` starts a product or checkout line, never a header; one
+    // followed by ` l…` or ` I…` may start a header.
+    const space = shapes.nextSpace(start);
+    const afterSpace = space < end ? text.charCodeAt(space + 1) : 0;
+    const versioned = afterSpace === LETTER_V;
     if (this.block === USAGE_BLOCK) {
-      if (shapes.readUse(end, space)) {
+      if (versioned && !isStatisticsCounter(text, start) && shapes.readUse(end, space)) {
         this.addUseInPlace(lineNumber, lineStart, lineEnd, start, space);
         return;
       }
-    } else if (shapes.readProduct(end, space)) {
-      this.openPool(
-        start,
-        space,
-        shapes.versionStart,
-        shapes.versionEnd,
-        lineNumber,
-        lineStart,
-        lineEnd,
-      );
-      return;
+    } else if (this.block === POOL_BLOCK) {
+      if (versioned) {
+        if (!isStatisticsCounter(text, start) && shapes.readProduct(end, space)) {
+          const { versionStart, versionEnd } = shapes;
+          this.openPool(start, space, versionStart, versionEnd, lineNumber, lineStart, lineEnd);
+          return;
+        }
+      } else if (
+        afterSpace !== LETTER_L &&
+        afterSpace !== LETTER_I &&
+        this.readPoolDetailInPlace(lineNumber, start, end)
+      ) {
+        return;
+      }
     }
-    this.readLineByPattern(lineNumber, lineStart, lineEnd);
+    this.readOtherLine(lineNumber, lineStart, lineEnd, start, afterSpace);
   }
 
-  /** The `count:` and `obsolete:` lines under a product line; false when it is neither. */
-  private readPoolDetailInPlace(
+  /**
+   * Any line but a product, count or checkout line read in place. Headers are rare and known
+   * by a fixed word after the first space (or at the start): only they need the patterns.
+   */
+  private readOtherLine(
     lineNumber: number,
     lineStart: number,
     lineEnd: number,
     start: number,
-    end: number,
-  ): boolean {
-    const pool = this.pool;
+    afterSpace: number,
+  ): void {
+    const text = this.text;
+    const first = text.charCodeAt(start);
+    const mayBeHeader =
+      afterSpace === LETTER_L ||
+      afterSpace === LETTER_I ||
+      first === DASH ||
+      (first === LETTER_R && text.startsWith("rlm status on ", start));
+    if (!mayBeHeader && (this.block === NO_BLOCK || isStatisticsCounter(text, start))) return;
+    this.readLineByPattern(lineNumber, lineStart, lineEnd);
+  }
+
+  /**
+   * The `obsolete:` line, and the count line as rlmstat prints it, under a product line; false
+   * for any other line or count line (read with the patterns, which also give its error).
+   */
+  private readPoolDetailInPlace(lineNumber: number, start: number, end: number): boolean {
+    const { pool, text, shapes } = this;
     if (!pool) return false;
-    if (this.text.startsWith("count:", start) && !pool.counted) {
-      const shapes = this.shapes;
-      shapes.readCountFields(start, end);
-      this.readCountsInPlace(pool, lineNumber, lineStart, lineEnd);
-      const totals = this.addPoolCounts(pool, this.counts);
-      if (shapes.expStart < shapes.expEnd)
-        totals.addExpiresAt(this.text, shapes.expStart, shapes.expEnd);
-      return true;
-    }
-    return this.text.startsWith("obsolete:", start);
+    if (text.startsWith("obsolete:", start)) return true;
+    if (pool.counted || !text.startsWith("count: ", start) || !shapes.readPrintedCounts(start, end))
+      return false;
+    const { countStart, countEnd } = shapes;
+    // Only a nine-letter value can lower-case to "unlimited" or "uncounted".
+    const unlimited =
+      countEnd - countStart === 9 &&
+      UNLIMITED_WORDS.has(text.slice(countStart, countEnd).toLowerCase());
+    const count = unlimited ? 0 : readCount(text, countStart, countEnd);
+    const used = readCount(text, shapes.inuseStart, shapes.inuseEnd);
+    const reserved = readCount(text, shapes.reservationsStart, shapes.reservationsEnd);
+    if (count < 0 || used < 0 || reserved < 0) return false;
+    const counts = this.counts;
+    counts.count = count;
+    counts.unlimited = unlimited;
+    counts.used = used;
+    counts.reserved = reserved;
+    const totals = this.addPoolCounts(pool, counts);
+    if (shapes.expStart < end) totals.addExpiresAt(text, shapes.expStart, end);
+    return true;
   }
 
   private addUseInPlace(
@@ -499,64 +500,6 @@ class RlmstatReader {
         ? 0
         : parseCount(reservationsText, lineNumber, raw, "reservations");
     return fields.get("exp");
-  }
-
-  /** readCounts for the count line whose fields RlmLineShapes found. */
-  private readCountsInPlace(
-    pool: PendingPool,
-    lineNumber: number,
-    lineStart: number,
-    lineEnd: number,
-  ): void {
-    const { text, shapes, counts } = this;
-    if (shapes.countStart < 0 || shapes.inuseStart < 0) {
-      throw new ParseError(
-        `product "${this.productOf(pool)}" has no count or inuse`,
-        lineNumber,
-        text.slice(lineStart, lineEnd),
-      );
-    }
-    // Only a nine-letter value can lower-case to "unlimited" or "uncounted".
-    counts.unlimited =
-      shapes.countEnd - shapes.countStart === 9 &&
-      UNLIMITED_WORDS.has(text.slice(shapes.countStart, shapes.countEnd).toLowerCase());
-    counts.count = counts.unlimited
-      ? 0
-      : this.countAt(shapes.countStart, shapes.countEnd, lineNumber, lineStart, lineEnd, "count");
-    counts.used = this.countAt(
-      shapes.inuseStart,
-      shapes.inuseEnd,
-      lineNumber,
-      lineStart,
-      lineEnd,
-      "inuse",
-    );
-    counts.reserved =
-      shapes.reservationsStart < 0
-        ? 0
-        : this.countAt(
-            shapes.reservationsStart,
-            shapes.reservationsEnd,
-            lineNumber,
-            lineStart,
-            lineEnd,
-            "reservations",
-          );
-  }
-
-  /** The count at `text[from, to)`; otherwise parseCount's ParseError for it. */
-  private countAt(
-    from: number,
-    to: number,
-    lineNumber: number,
-    lineStart: number,
-    lineEnd: number,
-    what: string,
-  ): number {
-    const value = readCount(this.text, from, to);
-    if (value >= 0) return value;
-    const text = this.text;
-    return parseCount(text.slice(from, to), lineNumber, text.slice(lineStart, lineEnd), what);
   }
 
   /** Adds a pool's counts to its product (created at its first count line). */
