@@ -58,37 +58,19 @@ export class NextMatch {
   }
 }
 
-/**
- * Whitespace that `String.prototype.trim` and `\s` know besides space, tab, `\r` and `\n`.
- * Checked one character at a time because `indexOf` of a single character is a fast native
- * scan (and free for characters a one-byte string cannot hold), where a class regex is not.
- */
-const UNUSUAL_WHITESPACE = [
-  "\v",
-  "\f",
-  "\u00a0",
-  "\u1680",
-  "\u2000",
-  "\u2001",
-  "\u2002",
-  "\u2003",
-  "\u2004",
-  "\u2005",
-  "\u2006",
-  "\u2007",
-  "\u2008",
-  "\u2009",
-  "\u200a",
-  "\u2028",
-  "\u2029",
-  "\u202f",
-  "\u205f",
-  "\u3000",
-  "\ufeff",
-];
+const WIDE_WHITESPACE = /[\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
-/** True when the text's only whitespace is space, tab, `\r` and `\n`. */
+/**
+ * True when the text's only whitespace is space, tab, `\r` and `\n`, i.e. it holds none of the
+ * other characters `String.prototype.trim` and `\s` know. The three below U+0100 are looked
+ * for with `includes` (a fast native scan); the rest with one class, which costs nothing on a
+ * one-byte string (it cannot hold them) and one scan on any other.
+ */
 export function hasOnlyPlainWhitespace(text: string): boolean {
-  for (const space of UNUSUAL_WHITESPACE) if (text.includes(space)) return false;
-  return true;
+  return (
+    !text.includes("\v") &&
+    !text.includes("\f") &&
+    !text.includes("\u00a0") &&
+    !WIDE_WHITESPACE.test(text)
+  );
 }
