@@ -253,7 +253,7 @@ class RlmstatReader {
       } else if (
         afterSpace !== LETTER_L &&
         afterSpace !== LETTER_I &&
-        this.readPoolDetailInPlace(lineNumber, start, end)
+        this.readPoolDetailInPlace(start, end)
       ) {
         return;
       }
@@ -287,7 +287,7 @@ class RlmstatReader {
    * The `obsolete:` line, and the count line as rlmstat prints it, under a product line; false
    * for any other line or count line (read with the patterns, which also give its error).
    */
-  private readPoolDetailInPlace(lineNumber: number, start: number, end: number): boolean {
+  private readPoolDetailInPlace(start: number, end: number): boolean {
     const { pool, text, shapes } = this;
     if (!pool) return false;
     if (text.startsWith("obsolete:", start)) return true;
