@@ -1,12 +1,9 @@
 import { ParseError, ServerError } from "./errors.js";
-import { parseCount, splitLines } from "./text.js";
-import {
-  UNLIMITED_TOTAL,
-  type FeatureUsage,
-  type LicenseUse,
-  type ParsedReport,
-  type Parser,
-} from "./types.js";
+import { RlmLineShapes } from "./rlm-lines.js";
+import { hasOnlyPlainWhitespace, keepClassesWarm, NextIndex, NextMatch } from "./rlm-search.js";
+import { LineCursor, parseCount, readCount, splitLines } from "./text.js";
+import { ProductTotals } from "./rlm-totals.js";
+import type { LicenseUse, ParsedReport, Parser } from "./types.js";
 
 /**
  * Reads `rlmutil rlmstat -a -p` output (rlmutil v12 and v15 shapes).
@@ -15,6 +12,10 @@ import {
  * `name vVER[, pool: N]` followed by `count: …, # reservations: …, inuse: …, exp: …`) and
  * `<isv> license usage status on …` (one line per checkout). A product is summed across its
  * pools and across ISVs; every other block (server status, ISV table, statistics) is skipped.
+ *
+ * The patterns below define what each line means. Large outputs are mostly product, count and
+ * checkout lines, so those are first read in place by RlmLineShapes, which reads the same
+ * fields as the patterns; a line it is not sure of is read with the patterns.
  */
 
 const SERVER_ERROR_PATTERNS: readonly RegExp[] = [
@@ -37,27 +38,46 @@ const PRODUCT_LINE = /^(\S+) v(\S+?)(?:, pool: (\d+))?$/;
 const USAGE_LINE = /^(\S+) v(\S+): (\S+)@(\S+) (\S+)\/(\S+) at (.*)$/;
 const UNLIMITED_WORDS = new Set(["unlimited", "uncounted"]);
 
+const NO_BLOCK = 0;
+const POOL_BLOCK = 1;
+const USAGE_BLOCK = 2;
+type BlockKind = typeof NO_BLOCK | typeof POOL_BLOCK | typeof USAGE_BLOCK;
+
+const TAB = 9;
+const SPACE = 32;
+const DASH = 45;
+const LETTER_UPPER_C = 67;
+const LETTER_UPPER_D = 68;
+const LETTER_I = 73;
+const LETTER_UPPER_M = 77;
+const LETTER_UPPER_R = 82;
+const LETTER_UPPER_S = 83;
+const LETTER_L = 108;
+const LETTER_R = 114;
+const LETTER_V = 118;
+
+/** The product line being read: where its product and version are in the output. */
 interface PendingPool {
   isv: string;
-  product: string;
-  version: string;
+  productStart: number;
+  productEnd: number;
+  versionStart: number;
+  versionEnd: number;
   lineNumber: number;
-  lineText: string;
+  lineStart: number;
+  lineEnd: number;
   counted: boolean;
 }
 
-interface FeatureAccumulator {
-  feature: string;
-  total: number;
+/** The numbers of one count line. */
+interface PoolCounts {
+  count: number;
   unlimited: boolean;
   used: number;
   reserved: number;
-  uses: LicenseUse[];
-  vendors: Set<string>;
-  versions: Set<string>;
-  expiries: Set<string>;
 }
 
+/** A checkout of a product no pool has listed yet. */
 interface PendingUse {
   product: string;
   use: LicenseUse;
@@ -65,94 +85,44 @@ interface PendingUse {
   lineText: string;
 }
 
-type Block = { kind: "none" } | { kind: "pool"; isv: string } | { kind: "usage"; isv: string };
-
 export function parseRlmstat(output: string): ParsedReport {
-  const lines = splitLines(output);
-  if (lines.every((line) => line.trim() === "")) {
-    throw new ParseError("rlmstat output is empty");
-  }
-  throwIfServerError(lines);
+  if (!/\S/.test(output)) throw new ParseError("rlmstat output is empty");
+  throwIfServerError(output);
+  const reader = new RlmstatReader(output);
+  reader.readAll();
+  return reader.report();
+}
 
-  const features = new Map<string, FeatureAccumulator>();
-  const pendingUses: PendingUse[] = [];
-  const warnings: string[] = [];
-  let block: Block = { kind: "none" };
-  let pool: PendingPool | undefined;
-  let sawStatus = false;
-
-  const closePool = (): void => {
-    if (pool && !pool.counted) {
-      throw new ParseError(
-        `product "${pool.product}" has no count line`,
-        pool.lineNumber,
-        pool.lineText,
-      );
-    }
-    pool = undefined;
-  };
-
-  lines.forEach((raw, index) => {
-    const lineNumber = index + 1;
+/**
+ * Throws for the first line a SERVER_ERROR_PATTERNS pattern matches. Each of those lines holds
+ * "connect" or "license server", so one search over the whole output finds the few lines worth
+ * testing, where testing every line would cost as much as reading it.
+ */
+function throwIfServerError(text: string): void {
+  const words = /connect|license server/gi;
+  for (let match = words.exec(text); match; match = words.exec(text)) {
+    const start = text.lastIndexOf("\n", match.index) + 1;
+    const end = lineEnd(text, start);
+    const raw = text.slice(start, end);
     const line = raw.trim();
-    if (line === "") return;
-
-    const poolHeader = POOL_HEADER.exec(line);
-    const usageHeader = USAGE_HEADER.exec(line);
-    const statusHeader = STATUS_HEADERS.some((re) => re.test(line));
-    if (poolHeader || usageHeader || statusHeader || OTHER_HEADERS.some((re) => re.test(line))) {
-      closePool();
-      sawStatus ||= Boolean(poolHeader || usageHeader || statusHeader);
-      if (poolHeader) block = { kind: "pool", isv: poolHeader[1] ?? "" };
-      else if (usageHeader) block = { kind: "usage", isv: usageHeader[1] ?? "" };
-      else block = { kind: "none" };
-      return;
+    if (SERVER_ERROR_PATTERNS.some((re) => re.test(line))) {
+      throw new ServerError("rlm server is not reachable", lineNumberAt(text, start), raw);
     }
-    if (block.kind === "none" || STATISTICS_LINE.test(line)) return;
-
-    if (block.kind === "pool") {
-      const product = PRODUCT_LINE.exec(line);
-      if (product) {
-        closePool();
-        pool = {
-          isv: block.isv,
-          product: product[1] ?? "",
-          version: product[2] ?? "",
-          lineNumber,
-          lineText: raw,
-          counted: false,
-        };
-      } else if (!readPoolDetail(features, pool, line, lineNumber, raw)) {
-        warnings.push(
-          `line ${lineNumber}: not understood in ${block.isv} license pool status: ${raw}`,
-        );
-      }
-      return;
-    }
-    const use = readUsageLine(line, lineNumber, raw);
-    if (use) pendingUses.push(use);
-    else
-      warnings.push(
-        `line ${lineNumber}: not understood in ${block.isv} license usage status: ${raw}`,
-      );
-  });
-  closePool();
-
-  if (!sawStatus) {
-    throw new ParseError("no rlm status found in the output", 1, lines[0] ?? "", numbered(lines));
+    words.lastIndex = end + 1;
   }
-  for (const pending of pendingUses) {
-    const feature = features.get(pending.product.toLowerCase());
-    if (!feature) {
-      throw new ParseError(
-        `usage of product "${pending.product}" that no license pool lists`,
-        pending.lineNumber,
-        pending.lineText,
-      );
-    }
-    feature.uses.push(pending.use);
-  }
-  return { type: "rlm", features: [...features.values()].map(toFeatureUsage), warnings };
+}
+
+/** Where the line starting at `start` ends, without its `\r\n` or `\n` (as splitLines cuts). */
+function lineEnd(text: string, start: number): number {
+  const newline = text.indexOf("\n", start);
+  if (newline < 0) return text.length;
+  return newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+}
+
+function lineNumberAt(text: string, start: number): number {
+  let number = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < start; i = text.indexOf("\n", i + 1)) number++;
+  return number;
 }
 
 /** The first non-blank lines as `N: text`, for a ParseError about the whole output. */
@@ -160,123 +130,482 @@ function numbered(lines: readonly string[], limit = 20): string[] {
   return lines.flatMap((line, i) => (line.trim() ? [`${i + 1}: ${line}`] : [])).slice(0, limit);
 }
 
-function throwIfServerError(lines: readonly string[]): void {
-  lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (SERVER_ERROR_PATTERNS.some((re) => re.test(line))) {
-      throw new ServerError("rlm server is not reachable", index + 1, raw);
-    }
-  });
-}
+/** Walks the lines once, keeping which block it is in and the product line being read. */
+class RlmstatReader {
+  private readonly features = new Map<string, ProductTotals>();
+  private readonly warnings: string[] = [];
+  private block: BlockKind = NO_BLOCK;
+  private isv = "";
+  private pool: PendingPool | undefined = undefined;
+  /** the one PendingPool object, reused for every product line */
+  private readonly poolSlot: PendingPool = {
+    isv: "",
+    productStart: 0,
+    productEnd: 0,
+    versionStart: 0,
+    versionEnd: 0,
+    lineNumber: 0,
+    lineStart: 0,
+    lineEnd: 0,
+    counted: false,
+  };
+  private sawStatus = false;
+  /** checkouts of products no pool has listed yet, by lower-cased product */
+  private readonly waiting = new Map<string, PendingUse[]>();
+  /**
+   * The product of the last checkout line and of the last count line, as printed, with its
+   * totals: checkouts and pools come grouped by product, so most need no lookup by name.
+   */
+  private lastUseProduct = "";
+  private lastUseTotals: ProductTotals | undefined = undefined;
+  private lastPoolProduct = "";
+  private lastPoolTotals: ProductTotals | undefined = undefined;
+  /**
+   * Products in the order pools list them (one entry per run of pools of a product), and the
+   * entry of the last checkout's product: checkouts follow that order, so the next product of
+   * a checkout is most often the next entry, found without a lookup by name.
+   */
+  private readonly listedProducts: string[] = [];
+  private readonly listedTotals: ProductTotals[] = [];
+  private lastUseListed = -1;
+  private readonly counts: PoolCounts = { count: 0, unlimited: false, used: 0, reserved: 0 };
+  private readonly shapes: RlmLineShapes;
+  /** lines holding one of these go to the patterns: the shape readers do not handle them */
+  private readonly tabs: NextIndex;
+  private readonly returns: NextIndex;
+  private readonly statistics: NextMatch;
+  private readonly plainWhitespace: boolean;
+  private readonly cursor: LineCursor;
 
-/** The `count:` and `obsolete:` lines under a product line; false when the line is neither. */
-function readPoolDetail(
-  features: Map<string, FeatureAccumulator>,
-  pool: PendingPool | undefined,
-  line: string,
-  lineNumber: number,
-  raw: string,
-): boolean {
-  if (!pool) return false;
-  if (line.startsWith("count:") && !pool.counted) {
-    addPoolCounts(features, pool, line, lineNumber, raw);
-    pool.counted = true;
+  constructor(private readonly text: string) {
+    this.cursor = new LineCursor(text);
+    this.shapes = new RlmLineShapes(text);
+    this.tabs = new NextIndex(text, "\t");
+    this.returns = new NextIndex(text, "\r");
+    this.statistics = new NextMatch(text, /statistics/gi);
+    this.plainWhitespace = hasOnlyPlainWhitespace(text);
+  }
+
+  readAll(): void {
+    const cursor = this.cursor;
+    while (cursor.advance()) {
+      if (this.plainWhitespace) this.readLine(cursor.number, cursor.start, cursor.end);
+      else this.readLineByPattern(cursor.number, cursor.start, cursor.end);
+    }
+    this.closePool();
+  }
+
+  report(): ParsedReport {
+    if (!this.sawStatus) {
+      const lines = splitLines(this.text);
+      throw new ParseError("no rlm status found in the output", 1, lines[0] ?? "", numbered(lines));
+    }
+    const unlisted = firstPending(this.waiting);
+    if (unlisted) {
+      throw new ParseError(
+        `usage of product "${unlisted.product}" that no license pool lists`,
+        unlisted.lineNumber,
+        unlisted.lineText,
+      );
+    }
+    const features = [];
+    for (const totals of this.features.values()) features.push(totals.toFeatureUsage());
+    return { type: "rlm", features, warnings: this.warnings };
+  }
+
+  /**
+   * Reads a line of an output whose only whitespace is space, tab and line ends: product,
+   * count and checkout lines in place, any other line (headers included) as readOtherLine
+   * says.
+   */
+  private readLine(lineNumber: number, lineStart: number, lineEnd: number): void {
+    const { text, shapes } = this;
+    let start = lineStart;
+    let end = lineEnd;
+    while (start < end && isSpaceOrTab(text.charCodeAt(start))) start++;
+    if (start === end) return;
+    while (isSpaceOrTab(text.charCodeAt(end - 1))) end--;
+    if (
+      this.tabs.at(start) < end ||
+      this.returns.at(lineStart) < lineEnd ||
+      this.statistics.at(start) < end
+    ) {
+      this.readLineByPattern(lineNumber, lineStart, lineEnd);
+      return;
+    }
+    // A first word followed by ` v…` starts a product or checkout line, never a header; one
+    // followed by ` l…` or ` I…` may start a header.
+    const space = shapes.nextSpace(start);
+    const afterSpace = space < end ? text.charCodeAt(space + 1) : 0;
+    const versioned = afterSpace === LETTER_V;
+    if (this.block === USAGE_BLOCK) {
+      if (versioned && !isStatisticsCounter(text, start) && shapes.readUse(end, space)) {
+        this.addUseInPlace(lineNumber, lineStart, lineEnd, start, space);
+        return;
+      }
+    } else if (this.block === POOL_BLOCK) {
+      if (versioned) {
+        if (!isStatisticsCounter(text, start) && shapes.readProduct(end, space)) {
+          const { versionStart, versionEnd } = shapes;
+          this.openPool(start, space, versionStart, versionEnd, lineNumber, lineStart, lineEnd);
+          return;
+        }
+      } else if (
+        afterSpace !== LETTER_L &&
+        afterSpace !== LETTER_I &&
+        this.readPoolDetailInPlace(start, end)
+      ) {
+        return;
+      }
+    }
+    this.readOtherLine(lineNumber, lineStart, lineEnd, start, afterSpace);
+  }
+
+  /**
+   * Any line but a product, count or checkout line read in place. Headers are rare and known
+   * by a fixed word after the first space (or at the start): only they need the patterns.
+   */
+  private readOtherLine(
+    lineNumber: number,
+    lineStart: number,
+    lineEnd: number,
+    start: number,
+    afterSpace: number,
+  ): void {
+    const text = this.text;
+    const first = text.charCodeAt(start);
+    const mayBeHeader =
+      afterSpace === LETTER_L ||
+      afterSpace === LETTER_I ||
+      first === DASH ||
+      (first === LETTER_R && text.startsWith("rlm status on ", start));
+    if (!mayBeHeader && (this.block === NO_BLOCK || isStatisticsCounter(text, start))) return;
+    this.readLineByPattern(lineNumber, lineStart, lineEnd);
+  }
+
+  /**
+   * The `obsolete:` line, and the count line as rlmstat prints it, under a product line; false
+   * for any other line or count line (read with the patterns, which also give its error).
+   */
+  private readPoolDetailInPlace(start: number, end: number): boolean {
+    const { pool, text, shapes } = this;
+    if (!pool) return false;
+    if (text.startsWith("obsolete:", start)) return true;
+    if (pool.counted || !text.startsWith("count: ", start) || !shapes.readPrintedCounts(start, end))
+      return false;
+    const { countStart, countEnd } = shapes;
+    // Only a nine-letter value can lower-case to "unlimited" or "uncounted".
+    const unlimited =
+      countEnd - countStart === 9 &&
+      UNLIMITED_WORDS.has(text.slice(countStart, countEnd).toLowerCase());
+    const count = unlimited ? 0 : readCount(text, countStart, countEnd);
+    const used = readCount(text, shapes.inuseStart, shapes.inuseEnd);
+    const reserved = readCount(text, shapes.reservationsStart, shapes.reservationsEnd);
+    if (count < 0 || used < 0 || reserved < 0) return false;
+    const counts = this.counts;
+    counts.count = count;
+    counts.unlimited = unlimited;
+    counts.used = used;
+    counts.reserved = reserved;
+    const totals = this.addPoolCounts(pool, counts);
+    if (shapes.expStart < end) totals.addExpiresAt(text, shapes.expStart, end);
     return true;
   }
-  return line.startsWith("obsolete:");
-}
 
-/** `product vVER: user@host N/M at MM/DD HH:MM  (handle: x)`: N is the tokens held. */
-function readUsageLine(line: string, lineNumber: number, raw: string): PendingUse | undefined {
-  const usage = USAGE_LINE.exec(line);
-  if (!usage) return undefined;
-  return {
-    product: usage[1] ?? "",
-    use: {
-      username: usage[3] ?? "",
-      host: usage[4] ?? "",
-      count: parseCount(usage[5] ?? "", lineNumber, raw, "tokens held"),
-    },
-    lineNumber,
-    lineText: raw,
-  };
-}
-
-/** Reads `count: N|unlimited, # reservations: N, inuse: N, exp: DATE` into the product's sums. */
-function addPoolCounts(
-  features: Map<string, FeatureAccumulator>,
-  pool: PendingPool,
-  line: string,
-  lineNumber: number,
-  raw: string,
-): void {
-  const fields = new Map<string, string>();
-  for (const part of line.split(/,\s*/)) {
-    const colon = part.indexOf(":");
-    if (colon > 0) fields.set(part.slice(0, colon).trim(), part.slice(colon + 1).trim());
-  }
-  const countText = fields.get("count");
-  const inuseText = fields.get("inuse");
-  if (countText === undefined || inuseText === undefined) {
-    throw new ParseError(`product "${pool.product}" has no count or inuse`, lineNumber, raw);
-  }
-  const unlimited = UNLIMITED_WORDS.has(countText.toLowerCase());
-  const count = unlimited ? 0 : parseCount(countText, lineNumber, raw, "count");
-  const used = parseCount(inuseText, lineNumber, raw, "inuse");
-  const reservationsText = fields.get("# reservations");
-  const reserved =
-    reservationsText === undefined
-      ? 0
-      : parseCount(reservationsText, lineNumber, raw, "reservations");
-
-  const key = pool.product.toLowerCase();
-  let feature = features.get(key);
-  if (!feature) {
-    feature = {
-      feature: pool.product,
-      total: 0,
-      unlimited: false,
-      used: 0,
-      reserved: 0,
-      uses: [],
-      vendors: new Set(),
-      versions: new Set(),
-      expiries: new Set(),
+  private addUseInPlace(
+    lineNumber: number,
+    lineStart: number,
+    lineEnd: number,
+    start: number,
+    productEnd: number,
+  ): void {
+    const { text, shapes } = this;
+    const use: LicenseUse = {
+      username: text.slice(shapes.userStart, shapes.at),
+      host: text.slice(shapes.at + 1, shapes.hostEnd),
+      count: shapes.count,
     };
-    features.set(key, feature);
+    const last = this.lastUseProduct;
+    const totals = this.lastUseTotals;
+    if (totals && productEnd - start === last.length && text.startsWith(last, start)) {
+      totals.uses.push(use);
+      return;
+    }
+    const listed = this.lastUseListed + 1;
+    const nextProduct = this.listedProducts[listed];
+    const nextTotals = this.listedTotals[listed];
+    if (
+      nextProduct !== undefined &&
+      nextTotals &&
+      productEnd - start === nextProduct.length &&
+      text.startsWith(nextProduct, start)
+    ) {
+      this.lastUseListed = listed;
+      this.lastUseProduct = nextProduct;
+      this.lastUseTotals = nextTotals;
+      nextTotals.uses.push(use);
+      return;
+    }
+    this.addUse(text.slice(start, productEnd), use, lineNumber, lineStart, lineEnd);
   }
-  feature.total += count;
-  feature.unlimited ||= unlimited;
-  feature.used += used;
-  feature.reserved += reserved;
-  feature.vendors.add(pool.isv);
-  feature.versions.add(pool.version);
-  const expires = fields.get("exp");
-  if (expires) feature.expiries.add(expires);
+
+  /** The line read with the patterns alone (headers, unusual lines, unusual whitespace). */
+  private readLineByPattern(lineNumber: number, lineStart: number, lineEnd: number): void {
+    const raw = this.text.slice(lineStart, lineEnd);
+    const line = raw.trim();
+    if (line === "") return;
+    if (this.readHeader(line)) return;
+    if (this.block === NO_BLOCK || STATISTICS_LINE.test(line)) return;
+
+    if (this.block === POOL_BLOCK) {
+      const product = PRODUCT_LINE.exec(line);
+      if (product) {
+        const productStart = lineStart + raw.length - raw.trimStart().length;
+        const productEnd = productStart + (product[1] ?? "").length;
+        const versionStart = productEnd + 2;
+        const versionEnd = versionStart + (product[2] ?? "").length;
+        this.openPool(
+          productStart,
+          productEnd,
+          versionStart,
+          versionEnd,
+          lineNumber,
+          lineStart,
+          lineEnd,
+        );
+      } else if (!this.readPoolDetail(line, lineNumber, raw)) {
+        this.warnings.push(
+          `line ${lineNumber}: not understood in ${this.isv} license pool status: ${raw}`,
+        );
+      }
+      return;
+    }
+    const usage = USAGE_LINE.exec(line);
+    if (usage) {
+      const use: LicenseUse = {
+        username: usage[3] ?? "",
+        host: usage[4] ?? "",
+        count: parseCount(usage[5] ?? "", lineNumber, raw, "tokens held"),
+      };
+      this.addUse(usage[1] ?? "", use, lineNumber, lineStart, lineEnd);
+    } else {
+      this.warnings.push(
+        `line ${lineNumber}: not understood in ${this.isv} license usage status: ${raw}`,
+      );
+    }
+  }
+
+  /** Starts the block a header line opens; false when the line is no header. */
+  private readHeader(line: string): boolean {
+    const poolHeader = POOL_HEADER.exec(line);
+    const usageHeader = USAGE_HEADER.exec(line);
+    const statusHeader = STATUS_HEADERS.some((re) => re.test(line));
+    if (!poolHeader && !usageHeader && !statusHeader && !OTHER_HEADERS.some((re) => re.test(line)))
+      return false;
+    this.closePool();
+    this.sawStatus ||= Boolean(poolHeader || usageHeader || statusHeader);
+    if (poolHeader) this.openBlock(POOL_BLOCK, poolHeader[1] ?? "");
+    else if (usageHeader) this.openBlock(USAGE_BLOCK, usageHeader[1] ?? "");
+    else this.openBlock(NO_BLOCK, "");
+    return true;
+  }
+
+  private openBlock(kind: BlockKind, isv: string): void {
+    this.block = kind;
+    this.isv = isv;
+  }
+
+  private readPoolDetail(line: string, lineNumber: number, raw: string): boolean {
+    const pool = this.pool;
+    if (!pool) return false;
+    if (line.startsWith("count:") && !pool.counted) {
+      const expires = this.readCounts(pool, line, lineNumber, raw);
+      const totals = this.addPoolCounts(pool, this.counts);
+      if (expires) totals.addExpires(expires);
+      return true;
+    }
+    return line.startsWith("obsolete:");
+  }
+
+  private openPool(
+    productStart: number,
+    productEnd: number,
+    versionStart: number,
+    versionEnd: number,
+    lineNumber: number,
+    lineStart: number,
+    lineEnd: number,
+  ): void {
+    this.closePool();
+    const pool = this.poolSlot;
+    pool.isv = this.isv;
+    pool.productStart = productStart;
+    pool.productEnd = productEnd;
+    pool.versionStart = versionStart;
+    pool.versionEnd = versionEnd;
+    pool.lineNumber = lineNumber;
+    pool.lineStart = lineStart;
+    pool.lineEnd = lineEnd;
+    pool.counted = false;
+    this.pool = pool;
+  }
+
+  private closePool(): void {
+    const pool = this.pool;
+    if (pool && !pool.counted) {
+      throw new ParseError(
+        `product "${this.productOf(pool)}" has no count line`,
+        pool.lineNumber,
+        this.text.slice(pool.lineStart, pool.lineEnd),
+      );
+    }
+    this.pool = undefined;
+  }
+
+  private productOf(pool: PendingPool): string {
+    return this.text.slice(pool.productStart, pool.productEnd);
+  }
+
+  /**
+   * Reads `count: N|unlimited, # reservations: N, inuse: N, exp: DATE` into `counts`;
+   * returns the expiry.
+   */
+  private readCounts(
+    pool: PendingPool,
+    line: string,
+    lineNumber: number,
+    raw: string,
+  ): string | undefined {
+    const fields = new Map<string, string>();
+    for (const part of line.split(/,\s*/)) {
+      const colon = part.indexOf(":");
+      if (colon > 0) fields.set(part.slice(0, colon).trim(), part.slice(colon + 1).trim());
+    }
+    const countText = fields.get("count");
+    const inuseText = fields.get("inuse");
+    if (countText === undefined || inuseText === undefined) {
+      throw new ParseError(
+        `product "${this.productOf(pool)}" has no count or inuse`,
+        lineNumber,
+        raw,
+      );
+    }
+    const counts = this.counts;
+    counts.unlimited = UNLIMITED_WORDS.has(countText.toLowerCase());
+    counts.count = counts.unlimited ? 0 : parseCount(countText, lineNumber, raw, "count");
+    counts.used = parseCount(inuseText, lineNumber, raw, "inuse");
+    const reservationsText = fields.get("# reservations");
+    counts.reserved =
+      reservationsText === undefined
+        ? 0
+        : parseCount(reservationsText, lineNumber, raw, "reservations");
+    return fields.get("exp");
+  }
+
+  /** Adds a pool's counts to its product (created at its first count line). */
+  private addPoolCounts(pool: PendingPool, counts: PoolCounts): ProductTotals {
+    const totals = this.poolTotals(pool);
+    totals.total += counts.count;
+    totals.unlimited ||= counts.unlimited;
+    totals.used += counts.used;
+    totals.reserved += counts.reserved;
+    totals.addVendor(pool.isv);
+    totals.addVersionAt(this.text, pool.versionStart, pool.versionEnd);
+    pool.counted = true;
+    return totals;
+  }
+
+  private poolTotals(pool: PendingPool): ProductTotals {
+    const { text, lastPoolProduct } = this;
+    const { productStart, productEnd } = pool;
+    if (
+      this.lastPoolTotals &&
+      productEnd - productStart === lastPoolProduct.length &&
+      text.startsWith(lastPoolProduct, productStart)
+    )
+      return this.lastPoolTotals;
+    const product = text.slice(productStart, productEnd);
+    const key = product.toLowerCase();
+    let totals = this.features.get(key);
+    if (!totals) {
+      totals = new ProductTotals(product, this.waiting.size > 0 ? this.takeWaiting(key) : []);
+      this.features.set(key, totals);
+    }
+    this.lastPoolProduct = product;
+    this.lastPoolTotals = totals;
+    totals.listedAt = this.listedProducts.length;
+    this.listedProducts.push(product);
+    this.listedTotals.push(totals);
+    return totals;
+  }
+
+  /**
+   * Adds a checkout to its product. A checkout may come before any pool lists its product;
+   * it waits for that pool, and the output is rejected if none comes.
+   */
+  private addUse(
+    product: string,
+    use: LicenseUse,
+    lineNumber: number,
+    lineStart: number,
+    lineEnd: number,
+  ): void {
+    const key = product.toLowerCase();
+    const totals = this.features.get(key);
+    if (totals) {
+      totals.uses.push(use);
+      this.lastUseProduct = product;
+      this.lastUseTotals = totals;
+      this.lastUseListed = totals.listedAt;
+      return;
+    }
+    const pending = { product, use, lineNumber, lineText: this.text.slice(lineStart, lineEnd) };
+    const waiting = this.waiting.get(key);
+    if (waiting) waiting.push(pending);
+    else this.waiting.set(key, [pending]);
+  }
+
+  private takeWaiting(key: string): LicenseUse[] {
+    const waiting = this.waiting.get(key);
+    if (!waiting) return [];
+    this.waiting.delete(key);
+    return waiting.map((pending) => pending.use);
+  }
 }
 
-/** Vendor, version and expiry are reported only when every pool of the product agrees. */
-function toFeatureUsage(acc: FeatureAccumulator): FeatureUsage {
-  const usage: FeatureUsage = {
-    feature: acc.feature,
-    total: acc.unlimited ? UNLIMITED_TOTAL : acc.total,
-    used: acc.used,
-    reserved: acc.reserved,
-    uses: acc.uses,
-  };
-  if (acc.unlimited) usage.unlimited = true;
-  const vendor = onlyValue(acc.vendors);
-  if (vendor !== undefined) usage.vendor = vendor;
-  const version = onlyValue(acc.versions);
-  if (version !== undefined) usage.version = version;
-  const expires = onlyValue(acc.expiries);
-  if (expires !== undefined) usage.expires = expires;
-  return usage;
+function isSpaceOrTab(code: number): boolean {
+  return code === SPACE || code === TAB;
 }
 
-function onlyValue(values: ReadonlySet<string>): string | undefined {
-  return values.size === 1 ? [...values][0] : undefined;
+/** STATISTICS_LINE without a regex: the first letter rules out most lines. */
+function isStatisticsCounter(text: string, start: number): boolean {
+  switch (text.charCodeAt(start)) {
+    case LETTER_UPPER_C:
+      return text.startsWith("Connections:", start) || text.startsWith("Checkouts:", start);
+    case LETTER_UPPER_D:
+      return text.startsWith("Denials:", start);
+    case LETTER_UPPER_M:
+      return text.startsWith("Messages:", start);
+    case LETTER_UPPER_R:
+      return text.startsWith("Removals:", start);
+    case LETTER_UPPER_S:
+      return text.startsWith("Startup time:", start);
+    default:
+      return false;
+  }
 }
+
+/** The checkout that waits for a pool and comes first in the output. */
+function firstPending(waiting: ReadonlyMap<string, PendingUse[]>): PendingUse | undefined {
+  let first: PendingUse | undefined;
+  for (const uses of waiting.values()) {
+    const candidate = uses[0];
+    if (candidate && (!first || candidate.lineNumber < first.lineNumber)) first = candidate;
+  }
+  return first;
+}
+
+keepClassesWarm(new RlmstatReader(""), new ProductTotals("", []));
 
 export const rlmParser: Parser = {
   type: "rlm",
