@@ -3,30 +3,7 @@
  * comma instead of being split, trimmed and prompt-stripped with regexes, so a row costs no
  * string beyond the ones that go into the report.
  */
-
-/** Whether a UTF-16 code unit is whitespace as `String.prototype.trim` and `\s` see it. */
-export function isSpace(code: number): boolean {
-  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
-
-/** The first position in `[from, to)` that is not whitespace, or `to`. */
-export function skipSpace(text: string, from: number, to: number): number {
-  let at = from;
-  while (at < to && isSpace(text.charCodeAt(at))) at++;
-  return at;
-}
+import { isWhitespaceCode, skipWhitespace } from "./scan.js";
 
 /** Runs of characters up to whitespace or a comma; sticky, so it reads in place from lastIndex. */
 const WORD = /[^\s,]*/y;
@@ -50,11 +27,11 @@ const PROMPT_MARK = 62; // ">"
  * parts, as the tool's echo varies) is skipped; `start` when the line has no prompt.
  */
 export function afterPrompt(text: string, start: number, end: number): number {
-  let at = skipSpace(text, start, end);
+  let at = skipWhitespace(text, start, end);
   if (!text.startsWith(PROMPT, at)) return start;
-  at = skipSpace(text, at + PROMPT.length, end);
+  at = skipWhitespace(text, at + PROMPT.length, end);
   if (at >= end || text.charCodeAt(at) !== PROMPT_MARK) return start;
-  return skipSpace(text, at + 1, end);
+  return skipWhitespace(text, at + 1, end);
 }
 
 /**
@@ -108,8 +85,8 @@ export class RowFields {
       if (end < 0 || end > lineEnd) end = lineEnd;
       rawEnds[field] = end - lineStart;
       let trimmedEnd = end;
-      while (trimmedEnd > start && isSpace(text.charCodeAt(trimmedEnd - 1))) trimmedEnd--;
-      bounds[2 * field] = skipSpace(text, start, trimmedEnd) - lineStart;
+      while (trimmedEnd > start && isWhitespaceCode(text.charCodeAt(trimmedEnd - 1))) trimmedEnd--;
+      bounds[2 * field] = skipWhitespace(text, start, trimmedEnd) - lineStart;
       bounds[2 * field + 1] = trimmedEnd - lineStart;
       if (end === lineEnd) break;
       start = end + 1;

@@ -3,8 +3,9 @@
  * Inuse) adds its Count and Inuse once, and each of its session rows adds a use.
  */
 import { type Columns } from "./dsls-header.js";
-import { RowFields, afterPrompt, skipSpace, wordEnd } from "./dsls-fields.js";
+import { RowFields, afterPrompt, wordEnd } from "./dsls-fields.js";
 import { SeenLicenses } from "./dsls-seen.js";
+import { skipWhitespace } from "./scan.js";
 import { ParseError } from "./errors.js";
 import { FeatureAccumulator } from "./feature-totals.js";
 import { parseCount, readCount, type LineCursor } from "./text.js";
@@ -51,7 +52,7 @@ export class LicenseRows {
       fields.read(start + prefix.length, columns.identityLast + 1, columns.lastRead);
     } else {
       const from = afterPrompt(text, start, end);
-      if (skipSpace(text, from, end) === end) return;
+      if (skipWhitespace(text, from, end) === end) return;
       fields.read(from, 0, columns.lastRead);
       if (fields.count <= columns.inuse) {
         // its fields overwrote those the identity prefix stands for

@@ -10,6 +10,7 @@
 import { HEADER_START, readHeader } from "./dsls-header.js";
 import { LicenseRows } from "./dsls-licenses.js";
 import { ParseError, ServerError } from "./errors.js";
+import { keepClassesWarm } from "./scan.js";
 import { LineCursor, splitLines } from "./text.js";
 import type { ParsedReport, Parser } from "./types.js";
 
@@ -27,7 +28,7 @@ export function parseDslsUsage(output: string): ParsedReport {
   return readUsage(output).report;
 }
 
-/** The report, with the objects that built it (see PINNED_LAYOUTS). */
+/** The report, with the objects that built it (kept alive for a sample, below). */
 function readUsage(output: string): {
   report: ParsedReport;
   cursor: LineCursor;
@@ -127,18 +128,16 @@ function noHeader(lines: readonly string[]): ParseError | ServerError {
   );
 }
 
-/**
- * The objects of one parse of a two-row sample, kept for the life of the process. V8 forgets
- * the layout of a class's objects once none is left; every parse after a full collection would
- * then make new layouts, discard the row loop's compiled code and recompile it for several
- * layouts at once, which made a large parse about a quarter slower.
- */
-export const PINNED_LAYOUTS = readUsage(
-  [
-    `admin >${HEADER_START}Model,Expiration Date,Customer ID,Count,Inuse,Tokens,Host,User,`,
-    "DS,5E756A80,F,Token,2030-01-01 00:59:00,1,10,1,1,ws1 (1.0)/10.0.0.1,kim,",
-    "DS,5E756A80,G,Token,2030-01-01 00:59:00,1,10,0,",
-  ].join("\n"),
+// Parsing a two-row sample once keeps every class and object shape of a parse alive (see
+// keepClassesWarm), so a large parse after a full collection does not start cold.
+keepClassesWarm(
+  readUsage(
+    [
+      `admin >${HEADER_START}Model,Expiration Date,Customer ID,Count,Inuse,Tokens,Host,User,`,
+      "DS,5E756A80,F,Token,2030-01-01 00:59:00,1,10,1,1,ws1 (1.0)/10.0.0.1,kim,",
+      "DS,5E756A80,G,Token,2030-01-01 00:59:00,1,10,0,",
+    ].join("\n"),
+  ),
 );
 
 export const dslsParser: Parser = {

@@ -2,6 +2,7 @@
  * Checks over a whole lmxendutil output that the parser makes before reading it line by line:
  * each finds its few candidate lines with a native search instead of testing every line.
  */
+import { NextIndex, isWhitespaceCode } from "./scan.js";
 
 /** A line of the output: 1-based number, offset of its first character, text without `\r\n`. */
 export interface OutputLine {
@@ -16,46 +17,6 @@ const SERVER_ERRORS: readonly RegExp[] = [
 ];
 const XML_START = /^<(\?xml\b|LM-X\b|LICENSE_PATH\b)/i;
 
-/** Whitespace as `String.prototype.trim` and the regex class `\s` see it. */
-export function isBlankCode(code: number): boolean {
-  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
-
-/**
- * The next occurrence of a character at or after a position, for a reader that only moves
- * forward: each search result is kept until the reader passes it, so a character missing from
- * the rest of the output is not searched for again line after line.
- */
-export class ForwardSearch {
-  private found = -1;
-
-  constructor(
-    private readonly text: string,
-    private readonly char: string,
-  ) {}
-
-  /** Position of the first occurrence at or after `from` (text.length when none); `from` never decreases. */
-  from(from: number): number {
-    if (from > this.found) {
-      const at = this.text.indexOf(this.char, from);
-      this.found = at < 0 ? this.text.length : at;
-    }
-    return this.found;
-  }
-}
-
 const WIDE_BLANK = /[\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
 
 /**
@@ -67,20 +28,20 @@ const WIDE_BLANK = /[\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
  * returns at once on an output that holds no character beyond Latin-1.
  */
 export class UnusualBlanks {
-  private readonly narrow: ForwardSearch[];
+  private readonly narrow: NextIndex[];
   private carriageReturn = -1;
   private wide = -1;
   private next = -1;
 
   constructor(private readonly text: string) {
-    this.narrow = ["\t", "\v", "\f", "\u00a0"].map((char) => new ForwardSearch(text, char));
+    this.narrow = ["\t", "\v", "\f", "\u00a0"].map((char) => new NextIndex(text, char));
   }
 
   /** Position of the first one at or after `from` (text.length when none); `from` never decreases. */
   from(from: number): number {
     if (from <= this.next) return this.next;
     let next = this.text.length;
-    for (const search of this.narrow) next = Math.min(next, search.from(from));
+    for (const search of this.narrow) next = Math.min(next, search.at(from));
     if (this.carriageReturn < from) this.carriageReturn = this.loneCarriageReturn(from);
     if (this.wide < from) this.wide = this.wideBlank(from);
     this.next = Math.min(next, this.carriageReturn, this.wide);
@@ -103,7 +64,7 @@ export class UnusualBlanks {
 
 /** True when every line of the output is blank. */
 export function isBlankOutput(output: string): boolean {
-  for (let i = 0; i < output.length; i++) if (!isBlankCode(output.charCodeAt(i))) return false;
+  for (let i = 0; i < output.length; i++) if (!isWhitespaceCode(output.charCodeAt(i))) return false;
   return true;
 }
 
@@ -136,7 +97,7 @@ function opensItsLine(output: string, position: number): boolean {
   for (let i = position - 1; i >= 0; i--) {
     const code = output.charCodeAt(i);
     if (code === 10) return true;
-    if (!isBlankCode(code)) return false;
+    if (!isWhitespaceCode(code)) return false;
   }
   return true;
 }

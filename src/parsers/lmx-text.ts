@@ -1,6 +1,7 @@
 import { ParseError } from "./errors.js";
 import { LmxFeatureMerger, type LmxBlockEnd } from "./lmx-merge.js";
-import { ForwardSearch, isBlankCode, UnusualBlanks } from "./lmx-scan.js";
+import { UnusualBlanks } from "./lmx-scan.js";
+import { NextIndex, isWhitespaceCode } from "./scan.js";
 import { LineCursor, parseCount, readCount, splitLines } from "./text.js";
 import type { LicenseUse, ParsedReport } from "./types.js";
 
@@ -62,8 +63,8 @@ export function parseLmxText(output: string): ParsedReport {
 class LmxTextReader {
   private readonly cursor: LineCursor;
   private readonly blanks: UnusualBlanks;
-  private readonly ats: ForwardSearch;
-  private readonly spaces: ForwardSearch;
+  private readonly ats: NextIndex;
+  private readonly spaces: NextIndex;
   private readonly merger = new LmxFeatureMerger();
   private readonly warnings: string[] = [];
   private sawServer = false;
@@ -86,8 +87,8 @@ class LmxTextReader {
   constructor(private readonly text: string) {
     this.cursor = new LineCursor(text);
     this.blanks = new UnusualBlanks(text);
-    this.ats = new ForwardSearch(text, "@");
-    this.spaces = new ForwardSearch(text, " ");
+    this.ats = new NextIndex(text, "@");
+    this.spaces = new NextIndex(text, " ");
   }
 
   read(): ParsedReport {
@@ -109,8 +110,8 @@ class LmxTextReader {
   /** Reads the line `text[start, end)`, trimmed as `String.prototype.trim` would. */
   private readLine(start: number, end: number): void {
     const text = this.text;
-    while (start < end && isBlankCode(text.charCodeAt(start))) start++;
-    while (end > start && isBlankCode(text.charCodeAt(end - 1))) end--;
+    while (start < end && isWhitespaceCode(text.charCodeAt(start))) start++;
+    while (end > start && isWhitespaceCode(text.charCodeAt(end - 1))) end--;
     if (start === end) return;
     if (this.inBlock && this.blanks.from(start) >= end && this.readPlainBlockLine(start, end)) {
       return;
@@ -158,8 +159,8 @@ class LmxTextReader {
     if (count < 0) return false;
     const holderStart = digitsEnd + USED_BY.length;
     const holderEnd = this.wordEnd(holderStart, end);
-    const at = this.ats.from(holderStart);
-    if (at <= holderStart || at >= holderEnd - 1 || this.ats.from(at + 1) < holderEnd) return false;
+    const at = this.ats.at(holderStart);
+    if (at <= holderStart || at >= holderEnd - 1 || this.ats.at(at + 1) < holderEnd) return false;
     if (holderEnd < end && !isAddressTail(text, holderEnd, end)) return false;
     this.uses.push({
       username: text.slice(holderStart, at),
@@ -209,7 +210,7 @@ class LmxTextReader {
    * for the next space is shared by all lines, so lines without one do not each search onwards.
    */
   private wordEnd(from: number, end: number): number {
-    const space = this.spaces.from(from);
+    const space = this.spaces.at(from);
     return space > end ? end : space;
   }
 

@@ -1,4 +1,4 @@
-import { NextIndex } from "./rlm-search.js";
+import { NextIndex } from "./scan.js";
 
 const SPACE = 32;
 const COMMA = 44;

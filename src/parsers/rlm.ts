@@ -1,6 +1,6 @@
 import { ParseError, ServerError } from "./errors.js";
 import { RlmLineShapes } from "./rlm-lines.js";
-import { hasOnlyPlainWhitespace, keepClassesWarm, NextIndex, NextMatch } from "./rlm-search.js";
+import { hasOnlyPlainWhitespace, keepClassesWarm, NextIndex, NextMatch } from "./scan.js";
 import { LineCursor, parseCount, readCount, splitLines } from "./text.js";
 import { ProductTotals } from "./rlm-totals.js";
 import type { LicenseUse, ParsedReport, Parser } from "./types.js";

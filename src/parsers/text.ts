@@ -1,4 +1,5 @@
 import { ParseError } from "./errors.js";
+import { keepClassesWarm } from "./scan.js";
 
 /** Splits tool output into lines, accepting \n, \r\n and a trailing newline. */
 export function splitLines(output: string): string[] {
@@ -63,6 +64,9 @@ export class LineCursor {
     return this.text.slice(this.start, this.end);
   }
 }
+
+// every large parse walks its lines with a LineCursor: keep its compiled code across parses
+keepClassesWarm(new LineCursor(""));
 
 /**
  * The non-negative integer written in `text[from, to)` (digits only, at most 15), or -1.

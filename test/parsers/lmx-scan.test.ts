@@ -2,37 +2,16 @@ import { describe, expect, it } from "vitest";
 import {
   findServerErrorLine,
   findXmlStartLine,
-  ForwardSearch,
-  isBlankCode,
   isBlankOutput,
   UnusualBlanks,
 } from "../../src/parsers/lmx-scan.js";
+import { isWhitespaceCode } from "../../src/parsers/scan.js";
 
-describe("isBlankCode", () => {
-  it("agrees with the regex class \\s on every UTF-16 code unit", () => {
-    const disagreeing: number[] = [];
-    for (let code = 0; code <= 0xffff; code++) {
-      if (isBlankCode(code) !== /\s/.test(String.fromCharCode(code))) disagreeing.push(code);
-    }
-    expect(disagreeing).toEqual([]);
-  });
-
+describe("isBlankOutput", () => {
   it("makes an output of blanks and line ends blank", () => {
     expect(isBlankOutput("")).toBe(true);
     expect(isBlankOutput(" \r\n\t\u00a0\n\u3000")).toBe(true);
     expect(isBlankOutput("\n\nx\n")).toBe(false);
-  });
-});
-
-describe("ForwardSearch", () => {
-  it("gives the next occurrence at or after a growing position, the length when none is left", () => {
-    const text = "a@b c@d";
-    const search = new ForwardSearch(text, "@");
-    expect(search.from(0)).toBe(1);
-    expect(search.from(1)).toBe(1);
-    expect(search.from(2)).toBe(5);
-    expect(search.from(6)).toBe(text.length);
-    expect(search.from(7)).toBe(text.length);
   });
 });
 
@@ -84,11 +63,11 @@ describe("findXmlStartLine", () => {
   });
 });
 
-describe("UnusualBlanks and isBlankCode together", () => {
+describe("UnusualBlanks and isWhitespaceCode together", () => {
   it("find every blank but the space inside a line", () => {
     const missed: number[] = [];
     for (let code = 0; code <= 0xffff; code++) {
-      if (!isBlankCode(code) || code === 32 || code === 10) continue;
+      if (!isWhitespaceCode(code) || code === 32 || code === 10) continue;
       const text = `ab${String.fromCharCode(code)}cd`;
       if (new UnusualBlanks(text).from(0) !== 2) missed.push(code);
     }
