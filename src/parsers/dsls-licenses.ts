@@ -82,11 +82,15 @@ export class LicenseRows {
     let license = group.feature;
     // a group gets its feature with its first license, so `license` is only unset then
     if (group.add(this.licenseKey(total, used)) || license === undefined) {
-      license = this.features.addPool(name, {
+      const pool = {
         total,
         vendor: fields.value(columns.editor) || undefined,
         expires: fields.value(columns.expires) || undefined,
-      });
+      };
+      license =
+        license === undefined
+          ? this.features.addPool(name, pool)
+          : this.features.addPoolTo(license, pool);
       license.used += used;
       group.feature = license;
     }

@@ -37,11 +37,16 @@ export class FeatureAccumulator {
       this.byKey.set(key, feature);
       return feature;
     }
-    existing.total += pool.total;
-    existing.product ??= pool.product;
-    existing.vendor ??= pool.vendor;
-    existing.expires = earlierExpiry(existing.expires, pool.expires);
-    return existing;
+    return this.addPoolTo(existing, pool);
+  }
+
+  /** Adds a further pool to a feature this accumulator made (no lookup by name). */
+  addPoolTo(feature: FeatureUsage, pool: PoolInfo): FeatureUsage {
+    feature.total += pool.total;
+    feature.product ??= pool.product;
+    feature.vendor ??= pool.vendor;
+    feature.expires = earlierExpiry(feature.expires, pool.expires);
+    return feature;
   }
 
   toFeatures(): FeatureUsage[] {
@@ -52,7 +57,7 @@ export class FeatureAccumulator {
 /** The sooner of two `YYYY-MM-DD…` expiries; otherwise the one already known. */
 function earlierExpiry(current: string | undefined, next: string | undefined): string | undefined {
   if (current === undefined) return next;
-  if (next === undefined) return current;
+  if (next === undefined || next === current) return current;
   if (ISO_DATE.test(current) && ISO_DATE.test(next)) return next < current ? next : current;
   return current;
 }
