@@ -66,10 +66,7 @@ const DEFAULT_COLUMNS: ModuleColumns = { name: 0, floatCount: 2, expiration: 3, 
 
 export function parseOlixtool(output: string): ParsedReport {
   throwIfServerError(output);
-  const reader = new OlixtoolReader(output);
-  reader.readAll();
-  if (!reader.sawText) throw new ParseError("olixtool output is empty");
-  return { type: "olicense", features: reader.features.toFeatures(), warnings: reader.warnings };
+  return READER.read(output);
 }
 
 /**
@@ -105,12 +102,21 @@ function lineNumberAt(output: string, position: number): number {
   return lineNumber;
 }
 
-/** Walks the output once, keeping which section it is in and which module row is open. */
+/**
+ * Walks an output once, keeping which section it is in and which module row is open.
+ *
+ * One reader serves every parse (parse is synchronous, so never two at once) and lets go of the
+ * output and the report when done. V8 discards optimised code when the objects whose shapes it
+ * was compiled for are all collected; a reader made per parse would therefore have its code
+ * thrown away by a full garbage collection between two parses, and each large parse would start
+ * over in the interpreter.
+ */
 class OlixtoolReader {
-  readonly features = new FeatureAccumulator();
-  readonly warnings: string[] = [];
+  private text = "";
+  private features = new FeatureAccumulator();
+  private warnings: string[] = [];
   /** whether any line has more than whitespace */
-  sawText = false;
+  private sawText = false;
   private section: Section = "preamble";
   private recognised = false;
   private application: string | undefined = undefined;
@@ -119,20 +125,42 @@ class OlixtoolReader {
   /** whether the open module's FloatsLockedBy line has been read */
   private locked = false;
   private columns = DEFAULT_COLUMNS;
-  private readonly cursor: LineCursor;
+  private cursor = new LineCursor("");
   private readonly fields = new RowFields();
-  private readonly semicolons: ForwardSearch;
-  private readonly atSigns: ForwardSearch;
-  private readonly unusualWhitespace: ForwardSearchAny;
+  private semicolons = new ForwardSearch("", ";");
+  private atSigns = new ForwardSearch("", "@");
+  private unusualWhitespace = new ForwardSearchAny("", UNUSUAL_WHITESPACE);
 
-  constructor(private readonly text: string) {
+  read(text: string): ParsedReport {
+    this.begin(text);
+    try {
+      this.readAll();
+      if (!this.sawText) throw new ParseError("olixtool output is empty");
+      return { type: "olicense", features: this.features.toFeatures(), warnings: this.warnings };
+    } finally {
+      this.begin("");
+    }
+  }
+
+  /** Starts over on `text`, keeping nothing of the previous output. */
+  private begin(text: string): void {
+    this.text = text;
+    this.features = new FeatureAccumulator();
+    this.warnings = [];
+    this.sawText = false;
+    this.section = "preamble";
+    this.recognised = false;
+    this.application = undefined;
+    this.module = undefined;
+    this.locked = false;
+    this.columns = DEFAULT_COLUMNS;
     this.cursor = new LineCursor(text);
     this.semicolons = new ForwardSearch(text, ";");
     this.atSigns = new ForwardSearch(text, "@");
     this.unusualWhitespace = new ForwardSearchAny(text, UNUSUAL_WHITESPACE);
   }
 
-  readAll(): void {
+  private readAll(): void {
     const text = this.text;
     const cursor = this.cursor;
     while (cursor.advance()) {
@@ -402,31 +430,7 @@ function readModuleHeader(line: string): ModuleColumns {
   return { name, floatCount, expiration, last: Math.max(name, floatCount, expiration ?? 0) };
 }
 
-/**
- * Objects of every shape a parse creates, kept for the life of the process. V8 forgets a shape
- * once no object of it is left (as after a full garbage collection between two parses), and
- * with it the optimised code that relied on it: the next parse would start over in the
- * interpreter. A reader of a tiny sample, kept here, holds one object of each shape.
- */
-const SHAPE_ANCHORS: object[] = [];
-SHAPE_ANCHORS.push(readSample());
-
-function readSample(): OlixtoolReader {
-  const reader = new OlixtoolReader(
-    [
-      "olixtool",
-      "====",
-      "Application:\tsample",
-      "Modules:",
-      "  module;\tFreeFloating;\t1;\t2027-01-01 23:59:59;",
-      "    1 FloatsLockedBy:",
-      "      user@host #1",
-      "",
-    ].join("\n"),
-  );
-  reader.readAll();
-  return reader;
-}
+const READER = new OlixtoolReader();
 
 export const olicenseParser: Parser = {
   type: "olicense",
