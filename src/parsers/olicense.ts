@@ -130,6 +130,12 @@ class OlixtoolReader {
   private semicolons = new ForwardSearch("", ";");
   private atSigns = new ForwardSearch("", "@");
   private unusualWhitespace = new ForwardSearchAny("", UNUSUAL_WHITESPACE);
+  /**
+   * Features of the shapes a parse gives its modules (one pool; several, which adds a key),
+   * kept for the reason the reader is kept: once no object of a shape is left, the optimised
+   * code that assumed it is discarded.
+   */
+  readonly featureShapes = sampleFeatures();
 
   read(text: string): ParsedReport {
     this.begin(text);
@@ -428,6 +434,15 @@ function readModuleHeader(line: string): ModuleColumns {
   const floatCount = position("floatcount") ?? DEFAULT_COLUMNS.floatCount;
   const expiration = position("expiration");
   return { name, floatCount, expiration, last: Math.max(name, floatCount, expiration ?? 0) };
+}
+
+function sampleFeatures(): FeatureUsage[] {
+  const features = new FeatureAccumulator();
+  const pool = { total: 1, product: "sample", expires: "2027-01-01 23:59:59" };
+  features.addPool("single", pool);
+  features.addPool("several", pool);
+  features.addPool("several", pool).uses.push({ username: "user", host: "host", count: 1 });
+  return features.toFeatures();
 }
 
 const READER = new OlixtoolReader();
