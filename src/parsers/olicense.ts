@@ -17,6 +17,7 @@ import { FeatureAccumulator } from "./feature-totals.js";
 import {
   ForwardSearch,
   ForwardSearchAny,
+  NameCache,
   UNUSUAL_WHITESPACE,
   skipWhitespace,
   trimmedEnd,
@@ -43,6 +44,11 @@ const LOCKED_BY = /^\s*(\S+)\s+FloatsLockedBy:\s*$/;
 const LOCK_HOLDER = /^\s*(\S+)@(\S+)\s+#(\S+)\s*$/;
 
 const FLOATS_LOCKED_BY = "FloatsLockedBy:";
+/**
+ * A power of two, comfortably above the number of users a license server sees. Hosts are not
+ * shared the same way: there are many more of them, and measured, it did not pay.
+ */
+const USER_CACHE_SIZE = 1024;
 const HEADER_START = "Name";
 const NAME_INITIAL = 78;
 const SPACE = 32;
@@ -130,6 +136,7 @@ class OlixtoolReader {
   private semicolons = new ForwardSearch("", ";");
   private atSigns = new ForwardSearch("", "@");
   private unusualWhitespace = new ForwardSearchAny("", UNUSUAL_WHITESPACE);
+  private users = new NameCache(USER_CACHE_SIZE);
   /**
    * Features of the shapes a parse gives its modules (one pool; several, which adds a key),
    * kept for the reason the reader is kept: once no object of a shape is left, the optimised
@@ -164,6 +171,7 @@ class OlixtoolReader {
     this.semicolons = new ForwardSearch(text, ";");
     this.atSigns = new ForwardSearch(text, "@");
     this.unusualWhitespace = new ForwardSearchAny(text, UNUSUAL_WHITESPACE);
+    this.users = new NameCache(USER_CACHE_SIZE);
   }
 
   private readAll(): void {
@@ -233,7 +241,7 @@ class OlixtoolReader {
       return false;
     }
     module.uses.push({
-      username: text.slice(first, at),
+      username: this.users.take(text, first, at),
       host: text.slice(at + 1, space),
       count,
     });

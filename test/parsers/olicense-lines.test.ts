@@ -49,6 +49,17 @@ describe("olicense holder lines", () => {
     });
   });
 
+  it("keeps users apart that share length and end letters", () => {
+    const report = olicenseParser.parse(
+      [...head, "      axb@h1 #1", "      ayb@h2 #1", "      axb@h3 #1", ""].join("\n"),
+    );
+    expect(report.features[0]?.uses.map((use) => `${use.username}@${use.host}`)).toEqual([
+      "axb@h1",
+      "ayb@h2",
+      "axb@h3",
+    ]);
+  });
+
   it("takes a holder-shaped line starting with Name; and naming FloatCount as a table header", () => {
     expect(solverAfter("      Name;FloatCount@node1 #2")).toEqual({ uses: [], warnings: [] });
   });
