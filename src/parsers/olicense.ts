@@ -6,13 +6,28 @@
  * expiration;` (separators are `;` followed by spaces and/or TABs); a row may be followed by
  * `N FloatsLockedBy:` and one `user@host #tokens` line per holder. A module that appears in
  * several licenses is summed.
+ *
+ * The patterns below define what each line means. Outputs run to hundreds of thousands of
+ * holder lines, so the three frequent kinds of line inside a module table (holder, FloatsLockedBy
+ * and module row) are first tried by hand-written scans that read them in place; each scan accepts
+ * only lines it can show the patterns would read the same way, and leaves any other line to them.
  */
 import { ParseError, ServerError } from "./errors.js";
 import { FeatureAccumulator } from "./feature-totals.js";
-import { parseCount, splitLines } from "./text.js";
+import {
+  ForwardSearch,
+  ForwardSearchAny,
+  NameCache,
+  UNUSUAL_WHITESPACE,
+  skipWhitespace,
+  trimmedEnd,
+  trimmedSlice,
+} from "./olicense-scan.js";
+import { LineCursor, parseCount, readCount } from "./text.js";
 import type { FeatureUsage, ParsedReport, Parser } from "./types.js";
 
 const SERVER_ERROR = /^\s*OlComm\s+\d+\b.*$/;
+const SERVER_ERROR_WORD = "OlComm";
 const LICENSE_RULE = /^\s*={3,}\s*$/;
 const BANNER = /^\s*olixtool\b/i;
 const PREAMBLE = [
@@ -28,6 +43,20 @@ const DASH_RULE = /^\s*-{3,}\s*$/;
 const LOCKED_BY = /^\s*(\S+)\s+FloatsLockedBy:\s*$/;
 const LOCK_HOLDER = /^\s*(\S+)@(\S+)\s+#(\S+)\s*$/;
 
+const FLOATS_LOCKED_BY = "FloatsLockedBy:";
+/**
+ * A power of two, comfortably above the number of users a license server sees. Hosts are not
+ * shared the same way: there are many more of them, and measured, it did not pay.
+ */
+const USER_CACHE_SIZE = 1024;
+const HEADER_START = "Name";
+const NAME_INITIAL = 78;
+const SPACE = 32;
+const HASH = 35;
+const COLON = 58;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+
 type Section = "preamble" | "license" | "modules";
 
 /** Where a module row keeps its fields; read from the table header when there is one. */
@@ -35,111 +64,371 @@ interface ModuleColumns {
   name: number;
   floatCount: number;
   expiration: number | undefined;
+  /** the highest of the three: fields after it are not read */
+  last: number;
 }
 
-const DEFAULT_COLUMNS: ModuleColumns = { name: 0, floatCount: 2, expiration: 3 };
-
-interface OpenModule {
-  feature: FeatureUsage;
-  /** the FloatsLockedBy count, once its line has been read */
-  locked?: number;
-}
+const DEFAULT_COLUMNS: ModuleColumns = { name: 0, floatCount: 2, expiration: 3, last: 3 };
 
 export function parseOlixtool(output: string): ParsedReport {
-  const lines = splitLines(output);
-  if (lines.every((line) => line.trim() === "")) {
-    throw new ParseError("olixtool output is empty");
-  }
-  lines.forEach((line, index) => {
+  throwIfServerError(output);
+  return READER.read(output);
+}
+
+/**
+ * An `OlComm NNN` line anywhere wins over anything else wrong with the output. Searched for as a
+ * word first: real outputs do not contain it, and the word search is far cheaper than a line walk.
+ */
+function throwIfServerError(output: string): void {
+  let at = output.indexOf(SERVER_ERROR_WORD);
+  while (at >= 0) {
+    const start = output.lastIndexOf("\n", at) + 1;
+    const newline = output.indexOf("\n", at);
+    const end = newline < 0 ? output.length : newline;
+    const line = output.slice(
+      start,
+      newline > start && output[newline - 1] === "\r" ? end - 1 : end,
+    );
     if (SERVER_ERROR.test(line)) {
-      throw new ServerError(`olixtool reports an error: ${line.trim()}`, index + 1, line);
+      throw new ServerError(
+        `olixtool reports an error: ${line.trim()}`,
+        lineNumberAt(output, start),
+        line,
+      );
     }
-  });
+    at = newline < 0 ? -1 : output.indexOf(SERVER_ERROR_WORD, newline);
+  }
+}
 
-  const features = new FeatureAccumulator();
-  const warnings: string[] = [];
-  let section: Section = "preamble";
-  let recognised = false;
-  let application: string | undefined;
-  let module: OpenModule | undefined;
-  let columns = DEFAULT_COLUMNS;
+function lineNumberAt(output: string, position: number): number {
+  let lineNumber = 1;
+  for (let i = output.indexOf("\n"); i >= 0 && i < position; i = output.indexOf("\n", i + 1)) {
+    lineNumber++;
+  }
+  return lineNumber;
+}
 
-  const notUnderstood = (lineNumber: number, line: string): void => {
-    if (!recognised) {
-      throw new ParseError("not olixtool output", lineNumber, line);
+/**
+ * Walks an output once, keeping which section it is in and which module row is open.
+ *
+ * One reader serves every parse (parse is synchronous, so never two at once) and lets go of the
+ * output and the report when done. V8 discards optimised code when the objects whose shapes it
+ * was compiled for are all collected; a reader made per parse would therefore have its code
+ * thrown away by a full garbage collection between two parses, and each large parse would start
+ * over in the interpreter.
+ */
+class OlixtoolReader {
+  private text = "";
+  private features = new FeatureAccumulator();
+  private warnings: string[] = [];
+  /** whether any line has more than whitespace */
+  private sawText = false;
+  private section: Section = "preamble";
+  private recognised = false;
+  private application: string | undefined = undefined;
+  /** the module of the last row in this license block */
+  private module: FeatureUsage | undefined = undefined;
+  /** whether the open module's FloatsLockedBy line has been read */
+  private locked = false;
+  private columns = DEFAULT_COLUMNS;
+  private cursor = new LineCursor("");
+  private readonly fields = new RowFields();
+  private semicolons = new ForwardSearch("", ";");
+  private atSigns = new ForwardSearch("", "@");
+  private unusualWhitespace = new ForwardSearchAny("", UNUSUAL_WHITESPACE);
+  private users = new NameCache(USER_CACHE_SIZE);
+  /**
+   * Features of the shapes a parse gives its modules (one pool; several, which adds a key),
+   * kept for the reason the reader is kept: once no object of a shape is left, the optimised
+   * code that assumed it is discarded.
+   */
+  readonly featureShapes = sampleFeatures();
+
+  read(text: string): ParsedReport {
+    this.begin(text);
+    try {
+      this.readAll();
+      if (!this.sawText) throw new ParseError("olixtool output is empty");
+      return { type: "olicense", features: this.features.toFeatures(), warnings: this.warnings };
+    } finally {
+      this.begin("");
     }
-    warnings.push(`line ${lineNumber}: not understood: ${line}`);
-  };
+  }
 
-  lines.forEach((line, index) => {
-    const lineNumber = index + 1;
-    if (line.trim() === "") return;
+  /** Starts over on `text`, keeping nothing of the previous output. */
+  private begin(text: string): void {
+    this.text = text;
+    this.features = new FeatureAccumulator();
+    this.warnings = [];
+    this.sawText = false;
+    this.section = "preamble";
+    this.recognised = false;
+    this.application = undefined;
+    this.module = undefined;
+    this.locked = false;
+    this.columns = DEFAULT_COLUMNS;
+    this.cursor = new LineCursor(text);
+    this.semicolons = new ForwardSearch(text, ";");
+    this.atSigns = new ForwardSearch(text, "@");
+    this.unusualWhitespace = new ForwardSearchAny(text, UNUSUAL_WHITESPACE);
+    this.users = new NameCache(USER_CACHE_SIZE);
+  }
 
+  private readAll(): void {
+    const text = this.text;
+    const cursor = this.cursor;
+    while (cursor.advance()) {
+      const first = skipWhitespace(text, cursor.start, cursor.end);
+      if (first === cursor.end) continue;
+      this.sawText = true;
+      if (this.section === "modules" && this.readTableLineInPlace(cursor, first)) continue;
+      this.readLine(cursor.line(), cursor.number);
+    }
+  }
+
+  /** The frequent module-table lines, read without slicing the line; false for any other line. */
+  private readTableLineInPlace(cursor: LineCursor, first: number): boolean {
+    const end = cursor.end;
+    return (
+      (isDigit(this.text.charCodeAt(first)) && this.readLockedByInPlace(first, end)) ||
+      this.readHolderInPlace(first, end) ||
+      this.readModuleRowInPlace(cursor, first)
+    );
+  }
+
+  /**
+   * `N FloatsLockedBy:` with one space and nothing after, which LOCKED_BY reads as N; no other
+   * pattern before it can match a line starting with a digit.
+   */
+  private readLockedByInPlace(first: number, end: number): boolean {
+    const text = this.text;
+    const module = this.module;
+    if (module === undefined || this.locked) return false;
+    let digitsEnd = first;
+    while (digitsEnd < end && isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
+    if (
+      digitsEnd + 1 + FLOATS_LOCKED_BY.length !== end ||
+      text.charCodeAt(digitsEnd) !== SPACE ||
+      !text.startsWith(FLOATS_LOCKED_BY, digitsEnd + 1)
+    ) {
+      return false;
+    }
+    const count = readCount(text, first, digitsEnd);
+    if (count < 0) return false;
+    this.locked = true;
+    module.used += count;
+    return true;
+  }
+
+  /**
+   * `user@host #N`: one `@` in a first word free of any whitespace, one space, `#`, digits to the
+   * end of the line. LOCK_HOLDER reads such a line the same way; of the patterns before it only
+   * MODULE_HEADER could also match, and only a line starting with `Name`.
+   */
+  private readHolderInPlace(first: number, end: number): boolean {
+    const text = this.text;
+    const module = this.module;
+    if (module === undefined || !this.locked) return false;
+    const at = this.atSigns.from(first);
+    if (at <= first || at >= end) return false;
+    const space = text.indexOf(" ", first);
+    if (space <= at + 1 || space + 2 >= end || text.charCodeAt(space + 1) !== HASH) return false;
+    const count = readCount(text, space + 2, end);
+    if (count < 0) return false;
+    if (this.atSigns.from(at + 1) < space) return false;
+    if (this.unusualWhitespace.from(first) < space) return false;
+    if (text.charCodeAt(first) === NAME_INITIAL && text.startsWith(HEADER_START, first)) {
+      return false;
+    }
+    module.uses.push({
+      username: this.users.take(text, first, at),
+      host: text.slice(at + 1, space),
+      count,
+    });
+    return true;
+  }
+
+  /**
+   * A line with a `;` is a module row unless an earlier pattern matches it: LOCK_HOLDER needs an
+   * `@`, LOCKED_BY a line ending in `:`, MODULE_HEADER a line starting with `Name`, the two rules
+   * a line without `;`.
+   */
+  private readModuleRowInPlace(cursor: LineCursor, first: number): boolean {
+    const text = this.text;
+    const { start, end } = cursor;
+    if (this.semicolons.from(start) >= end) return false;
+    if (this.atSigns.from(first) < end) return false;
+    if (text.charCodeAt(first) === NAME_INITIAL && text.startsWith(HEADER_START, first)) {
+      return false;
+    }
+    if (text.charCodeAt(trimmedEnd(text, first, end) - 1) === COLON) return false;
+    this.readModuleRow(text, start, end, this.semicolons, cursor.number);
+    return true;
+  }
+
+  /** Any line, read by the patterns. */
+  private readLine(line: string, lineNumber: number): void {
     if (LICENSE_RULE.test(line)) {
-      recognised = true;
-      section = "license";
-      application = undefined;
-      module = undefined;
+      this.recognised = true;
+      this.section = "license";
+      this.application = undefined;
+      this.module = undefined;
+      this.locked = false;
       return;
     }
+    if (this.section === "preamble") this.readPreambleLine(line, lineNumber);
+    else if (this.section === "license") this.readLicenseLine(line, lineNumber);
+    else this.readTableLine(line, lineNumber);
+  }
 
-    if (section === "preamble") {
-      if (PREAMBLE.some((pattern) => pattern.test(line))) recognised = true;
-      else notUnderstood(lineNumber, line);
+  private readPreambleLine(line: string, lineNumber: number): void {
+    if (PREAMBLE.some((pattern) => pattern.test(line))) this.recognised = true;
+    else this.notUnderstood(lineNumber, line);
+  }
+
+  private readLicenseLine(line: string, lineNumber: number): void {
+    if (MODULES_START.test(line)) {
+      this.section = "modules";
       return;
     }
-
-    if (section === "license") {
-      if (MODULES_START.test(line)) {
-        section = "modules";
-        return;
-      }
-      const pair = KEY_VALUE.exec(line);
-      if (pair) {
-        if (pair[1] === "Application") application = pair[2]?.trim() || undefined;
-        return;
-      }
-      notUnderstood(lineNumber, line);
+    const pair = KEY_VALUE.exec(line);
+    if (!pair) {
+      this.notUnderstood(lineNumber, line);
       return;
     }
+    if (pair[1] === "Application") this.application = pair[2]?.trim() || undefined;
+  }
 
-    // section === "modules"
+  private readTableLine(line: string, lineNumber: number): void {
     if (MODULE_HEADER.test(line)) {
-      columns = readModuleHeader(line);
+      this.columns = readModuleHeader(line);
       return;
     }
     if (DASH_RULE.test(line)) return;
 
     const locked = LOCKED_BY.exec(line);
     if (locked) {
-      if (!module || module.locked !== undefined) {
+      if (!this.module || this.locked) {
         throw new ParseError("FloatsLockedBy without a module row before it", lineNumber, line);
       }
       const count = parseCount(locked[1] ?? "", lineNumber, line, "FloatsLockedBy count");
-      module.locked = count;
-      module.feature.used += count;
+      this.locked = true;
+      this.module.used += count;
       return;
     }
 
     const holder = LOCK_HOLDER.exec(line);
     if (holder) {
-      if (!module || module.locked === undefined) {
+      if (!this.module || !this.locked) {
         throw new ParseError("lock holder outside a FloatsLockedBy list", lineNumber, line);
       }
       const count = parseCount(holder[3] ?? "", lineNumber, line, "tokens");
-      module.feature.uses.push({ username: holder[1] ?? "", host: holder[2] ?? "", count });
+      this.module.uses.push({ username: holder[1] ?? "", host: holder[2] ?? "", count });
       return;
     }
 
     if (line.includes(";")) {
-      module = { feature: readModuleRow(line, lineNumber, columns, features, application) };
+      this.readModuleRow(line, 0, line.length, new ForwardSearch(line, ";"), lineNumber);
       return;
     }
 
-    notUnderstood(lineNumber, line);
-  });
+    this.notUnderstood(lineNumber, line);
+  }
 
-  return { type: "olicense", features: features.toFeatures(), warnings };
+  /**
+   * Reads `name; type; count; expiration;` in `text[start, end)` (fields as `split(";")` and
+   * `trim()` would give them), adds the count to the module's total and opens the module.
+   */
+  private readModuleRow(
+    text: string,
+    start: number,
+    end: number,
+    semicolons: ForwardSearch,
+    lineNumber: number,
+  ): void {
+    const fields = this.fields;
+    fields.locate(text, start, end, this.columns, semicolons);
+    const name = fields.nameStart < 0 ? "" : trimmedSlice(text, fields.nameStart, fields.nameEnd);
+    if (name === "" || fields.countStart < 0) {
+      throw new ParseError(
+        "module row needs a name and a FloatCount",
+        lineNumber,
+        text.slice(start, end),
+      );
+    }
+    const countStart = skipWhitespace(text, fields.countStart, fields.countEnd);
+    const countEnd = trimmedEnd(text, countStart, fields.countEnd);
+    const count = readCount(text, countStart, countEnd);
+    const total =
+      count >= 0
+        ? count
+        : parseCount(
+            text.slice(countStart, countEnd),
+            lineNumber,
+            text.slice(start, end),
+            "FloatCount",
+          );
+    const expires =
+      fields.expirationStart < 0
+        ? ""
+        : trimmedSlice(text, fields.expirationStart, fields.expirationEnd);
+    this.module = this.features.addPool(name, {
+      total,
+      product: this.application,
+      expires: expires || undefined,
+    });
+    this.locked = false;
+  }
+
+  private notUnderstood(lineNumber: number, line: string): void {
+    if (!this.recognised) {
+      throw new ParseError("not olixtool output", lineNumber, line);
+    }
+    this.warnings.push(`line ${lineNumber}: not understood: ${line}`);
+  }
+}
+
+/** Untrimmed bounds of a module row's fields; a start of -1 where the row has no such field. */
+class RowFields {
+  nameStart = -1;
+  nameEnd = -1;
+  countStart = -1;
+  countEnd = -1;
+  expirationStart = -1;
+  expirationEnd = -1;
+
+  /** Finds the fields `split(";")` would give at the columns' positions, without splitting. */
+  locate(
+    text: string,
+    start: number,
+    end: number,
+    columns: ModuleColumns,
+    semicolons: ForwardSearch,
+  ): void {
+    this.nameStart = this.countStart = this.expirationStart = -1;
+    let fieldStart = start;
+    for (let index = 0; ; index++) {
+      const fieldEnd = Math.min(semicolons.from(fieldStart), end);
+      if (index === columns.name) {
+        this.nameStart = fieldStart;
+        this.nameEnd = fieldEnd;
+      }
+      if (index === columns.floatCount) {
+        this.countStart = fieldStart;
+        this.countEnd = fieldEnd;
+      }
+      if (index === columns.expiration) {
+        this.expirationStart = fieldStart;
+        this.expirationEnd = fieldEnd;
+      }
+      if (fieldEnd === end || index === columns.last) return;
+      fieldStart = fieldEnd + 1;
+    }
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= DIGIT_0 && code <= DIGIT_9;
 }
 
 /** Column positions from `Name; LicenseType; FloatCount; Expiration`, in whatever order. */
@@ -149,35 +438,22 @@ function readModuleHeader(line: string): ModuleColumns {
     const index = names.indexOf(name);
     return index < 0 ? undefined : index;
   };
-  return {
-    name: position("name") ?? DEFAULT_COLUMNS.name,
-    floatCount: position("floatcount") ?? DEFAULT_COLUMNS.floatCount,
-    expiration: position("expiration"),
-  };
+  const name = position("name") ?? DEFAULT_COLUMNS.name;
+  const floatCount = position("floatcount") ?? DEFAULT_COLUMNS.floatCount;
+  const expiration = position("expiration");
+  return { name, floatCount, expiration, last: Math.max(name, floatCount, expiration ?? 0) };
 }
 
-/** Reads `name; type; count; expiration;` and adds the count to the module's total. */
-function readModuleRow(
-  line: string,
-  lineNumber: number,
-  columns: ModuleColumns,
-  features: FeatureAccumulator,
-  application: string | undefined,
-): FeatureUsage {
-  const fields = line.split(";").map((field) => field.trim());
-  const name = fields[columns.name];
-  const floatCount = fields[columns.floatCount];
-  const expiration = columns.expiration === undefined ? undefined : fields[columns.expiration];
-  if (!name || floatCount === undefined) {
-    throw new ParseError("module row needs a name and a FloatCount", lineNumber, line);
-  }
-  const total = parseCount(floatCount, lineNumber, line, "FloatCount");
-  return features.addPool(name, {
-    total,
-    product: application,
-    expires: expiration || undefined,
-  });
+function sampleFeatures(): FeatureUsage[] {
+  const features = new FeatureAccumulator();
+  const pool = { total: 1, product: "sample", expires: "2027-01-01 23:59:59" };
+  features.addPool("single", pool);
+  features.addPool("several", pool);
+  features.addPool("several", pool).uses.push({ username: "user", host: "host", count: 1 });
+  return features.toFeatures();
 }
+
+const READER = new OlixtoolReader();
 
 export const olicenseParser: Parser = {
   type: "olicense",
