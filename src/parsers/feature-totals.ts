@@ -7,7 +7,9 @@ export interface PoolInfo {
   expires?: string | undefined;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+const DASH = 45;
+/** where `YYYY-MM-DD` has its digits */
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
 
 /**
  * Sums pools of the same feature (compared case-insensitively, printed as first seen) and
@@ -43,9 +45,12 @@ export class FeatureAccumulator {
   /** Adds a further pool to a feature this accumulator made (no lookup by name). */
   addPoolTo(feature: FeatureUsage, pool: PoolInfo): FeatureUsage {
     feature.total += pool.total;
-    feature.product ??= pool.product;
-    feature.vendor ??= pool.vendor;
-    feature.expires = earlierExpiry(feature.expires, pool.expires);
+    // set only what is known, so every feature keeps the keys (and object shape) it was made with
+    if (feature.product === undefined && pool.product !== undefined) feature.product = pool.product;
+    if (feature.vendor === undefined && pool.vendor !== undefined) feature.vendor = pool.vendor;
+    if (pool.expires !== undefined && pool.expires !== feature.expires) {
+      feature.expires = earlierExpiry(feature.expires, pool.expires);
+    }
     return feature;
   }
 
@@ -55,9 +60,17 @@ export class FeatureAccumulator {
 }
 
 /** The sooner of two `YYYY-MM-DD…` expiries; otherwise the one already known. */
-function earlierExpiry(current: string | undefined, next: string | undefined): string | undefined {
+function earlierExpiry(current: string | undefined, next: string): string {
   if (current === undefined) return next;
-  if (next === undefined || next === current) return current;
-  if (ISO_DATE.test(current) && ISO_DATE.test(next)) return next < current ? next : current;
+  if (startsWithIsoDate(current) && startsWithIsoDate(next)) return next < current ? next : current;
   return current;
+}
+
+function startsWithIsoDate(text: string): boolean {
+  if (text.length < 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return false;
+  for (const at of DATE_DIGITS) {
+    const code = text.charCodeAt(at);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
