@@ -2,7 +2,7 @@
  * Checks over a whole lmxendutil output that the parser makes before reading it line by line:
  * each finds its few candidate lines with a native search instead of testing every line.
  */
-import { NextIndex, isWhitespaceCode } from "./scan.js";
+import { isWhitespaceCode } from "./scan.js";
 
 /** A line of the output: 1-based number, offset of its first character, text without `\r\n`. */
 export interface OutputLine {
@@ -16,51 +16,6 @@ const SERVER_ERRORS: readonly RegExp[] = [
   /\b(cannot|can not|could not|unable to) connect to (the )?license server/i,
 ];
 const XML_START = /^<(\?xml\b|LM-X\b|LICENSE_PATH\b)/i;
-
-const WIDE_BLANK = /[\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
-
-/**
- * Finds, going forward, the blanks other than the space that can occur inside a line: tab,
- * vertical tab, form feed, no-break space, a carriage return that does not end its line, and
- * the wide Unicode spaces. A line without any has only spaces as blanks, so its words can be cut
- * with indexOf(" ") instead of testing every character. Each kind is searched for natively and
- * only again once the reader has passed its last find; the wide ones with one regex, which
- * returns at once on an output that holds no character beyond Latin-1.
- */
-export class UnusualBlanks {
-  private readonly narrow: NextIndex[];
-  private carriageReturn = -1;
-  private wide = -1;
-  private next = -1;
-
-  constructor(private readonly text: string) {
-    this.narrow = ["\t", "\v", "\f", "\u00a0"].map((char) => new NextIndex(text, char));
-  }
-
-  /** Position of the first one at or after `from` (text.length when none); `from` never decreases. */
-  from(from: number): number {
-    if (from <= this.next) return this.next;
-    let next = this.text.length;
-    for (const search of this.narrow) next = Math.min(next, search.at(from));
-    if (this.carriageReturn < from) this.carriageReturn = this.loneCarriageReturn(from);
-    if (this.wide < from) this.wide = this.wideBlank(from);
-    this.next = Math.min(next, this.carriageReturn, this.wide);
-    return this.next;
-  }
-
-  /** A `\r` not followed by `\n` (the `\r` of `\r\n` ends a line and is never inside one). */
-  private loneCarriageReturn(from: number): number {
-    const text = this.text;
-    let at = text.indexOf("\r", from);
-    while (at >= 0 && text.charCodeAt(at + 1) === 10) at = text.indexOf("\r", at + 2);
-    return at < 0 ? text.length : at;
-  }
-
-  private wideBlank(from: number): number {
-    WIDE_BLANK.lastIndex = from;
-    return WIDE_BLANK.test(this.text) ? WIDE_BLANK.lastIndex - 1 : this.text.length;
-  }
-}
 
 /** True when every line of the output is blank. */
 export function isBlankOutput(output: string): boolean {

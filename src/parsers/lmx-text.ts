@@ -1,7 +1,6 @@
 import { ParseError } from "./errors.js";
 import { LmxFeatureMerger, type LmxBlockEnd } from "./lmx-merge.js";
-import { UnusualBlanks } from "./lmx-scan.js";
-import { NextIndex, isWhitespaceCode } from "./scan.js";
+import { NextIndex, UnusualWhitespace, isWhitespaceCode } from "./scan.js";
 import { LineCursor, parseCount, readCount, splitLines } from "./text.js";
 import type { LicenseUse, ParsedReport } from "./types.js";
 
@@ -62,7 +61,7 @@ export function parseLmxText(output: string): ParsedReport {
 
 class LmxTextReader {
   private readonly cursor: LineCursor;
-  private readonly blanks: UnusualBlanks;
+  private readonly blanks: UnusualWhitespace;
   private readonly ats: NextIndex;
   private readonly spaces: NextIndex;
   private readonly merger = new LmxFeatureMerger();
@@ -86,7 +85,7 @@ class LmxTextReader {
 
   constructor(private readonly text: string) {
     this.cursor = new LineCursor(text);
-    this.blanks = new UnusualBlanks(text);
+    this.blanks = new UnusualWhitespace(text);
     this.ats = new NextIndex(text, "@");
     this.spaces = new NextIndex(text, " ");
   }
@@ -113,7 +112,7 @@ class LmxTextReader {
     while (start < end && isWhitespaceCode(text.charCodeAt(start))) start++;
     while (end > start && isWhitespaceCode(text.charCodeAt(end - 1))) end--;
     if (start === end) return;
-    if (this.inBlock && this.blanks.from(start) >= end && this.readPlainBlockLine(start, end)) {
+    if (this.inBlock && this.blanks.at(start) >= end && this.readPlainBlockLine(start, end)) {
       return;
     }
     this.readLineByRegex(text.slice(start, end));

@@ -15,14 +15,13 @@
 import { ParseError, ServerError } from "./errors.js";
 import { FeatureAccumulator } from "./feature-totals.js";
 import {
-  ForwardSearch,
-  ForwardSearchAny,
   NameCache,
-  UNUSUAL_WHITESPACE,
+  NextIndex,
+  UnusualWhitespace,
   skipWhitespace,
   trimmedEnd,
   trimmedSlice,
-} from "./olicense-scan.js";
+} from "./scan.js";
 import { LineCursor, parseCount, readCount } from "./text.js";
 import type { FeatureUsage, ParsedReport, Parser } from "./types.js";
 
@@ -133,9 +132,9 @@ class OlixtoolReader {
   private columns = DEFAULT_COLUMNS;
   private cursor = new LineCursor("");
   private readonly fields = new RowFields();
-  private semicolons = new ForwardSearch("", ";");
-  private atSigns = new ForwardSearch("", "@");
-  private unusualWhitespace = new ForwardSearchAny("", UNUSUAL_WHITESPACE);
+  private semicolons = new NextIndex("", ";");
+  private atSigns = new NextIndex("", "@");
+  private unusualWhitespace = new UnusualWhitespace("");
   private users = new NameCache(USER_CACHE_SIZE);
   /**
    * Features of the shapes a parse gives its modules (one pool; several, which adds a key),
@@ -168,9 +167,9 @@ class OlixtoolReader {
     this.locked = false;
     this.columns = DEFAULT_COLUMNS;
     this.cursor = new LineCursor(text);
-    this.semicolons = new ForwardSearch(text, ";");
-    this.atSigns = new ForwardSearch(text, "@");
-    this.unusualWhitespace = new ForwardSearchAny(text, UNUSUAL_WHITESPACE);
+    this.semicolons = new NextIndex(text, ";");
+    this.atSigns = new NextIndex(text, "@");
+    this.unusualWhitespace = new UnusualWhitespace(text);
     this.users = new NameCache(USER_CACHE_SIZE);
   }
 
@@ -229,14 +228,14 @@ class OlixtoolReader {
     const text = this.text;
     const module = this.module;
     if (module === undefined || !this.locked) return false;
-    const at = this.atSigns.from(first);
+    const at = this.atSigns.at(first);
     if (at <= first || at >= end) return false;
     const space = text.indexOf(" ", first);
     if (space <= at + 1 || space + 2 >= end || text.charCodeAt(space + 1) !== HASH) return false;
     const count = readCount(text, space + 2, end);
     if (count < 0) return false;
-    if (this.atSigns.from(at + 1) < space) return false;
-    if (this.unusualWhitespace.from(first) < space) return false;
+    if (this.atSigns.at(at + 1) < space) return false;
+    if (this.unusualWhitespace.at(first) < space) return false;
     if (text.charCodeAt(first) === NAME_INITIAL && text.startsWith(HEADER_START, first)) {
       return false;
     }
@@ -256,8 +255,8 @@ class OlixtoolReader {
   private readModuleRowInPlace(cursor: LineCursor, first: number): boolean {
     const text = this.text;
     const { start, end } = cursor;
-    if (this.semicolons.from(start) >= end) return false;
-    if (this.atSigns.from(first) < end) return false;
+    if (this.semicolons.at(start) >= end) return false;
+    if (this.atSigns.at(first) < end) return false;
     if (text.charCodeAt(first) === NAME_INITIAL && text.startsWith(HEADER_START, first)) {
       return false;
     }
@@ -328,7 +327,7 @@ class OlixtoolReader {
     }
 
     if (line.includes(";")) {
-      this.readModuleRow(line, 0, line.length, new ForwardSearch(line, ";"), lineNumber);
+      this.readModuleRow(line, 0, line.length, new NextIndex(line, ";"), lineNumber);
       return;
     }
 
@@ -343,7 +342,7 @@ class OlixtoolReader {
     text: string,
     start: number,
     end: number,
-    semicolons: ForwardSearch,
+    semicolons: NextIndex,
     lineNumber: number,
   ): void {
     const fields = this.fields;
@@ -403,12 +402,12 @@ class RowFields {
     start: number,
     end: number,
     columns: ModuleColumns,
-    semicolons: ForwardSearch,
+    semicolons: NextIndex,
   ): void {
     this.nameStart = this.countStart = this.expirationStart = -1;
     let fieldStart = start;
     for (let index = 0; ; index++) {
-      const fieldEnd = Math.min(semicolons.from(fieldStart), end);
+      const fieldEnd = Math.min(semicolons.at(fieldStart), end);
       if (index === columns.name) {
         this.nameStart = fieldStart;
         this.nameEnd = fieldEnd;

@@ -27,6 +27,19 @@ export function skipWhitespace(text: string, from: number, to: number): number {
   return at;
 }
 
+/** The end of `text[from, to)` without its trailing whitespace. */
+export function trimmedEnd(text: string, from: number, to: number): number {
+  let end = to;
+  while (end > from && isWhitespaceCode(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** `text.slice(from, to).trim()`, without the untrimmed copy. */
+export function trimmedSlice(text: string, from: number, to: number): string {
+  const start = skipWhitespace(text, from, to);
+  return text.slice(start, trimmedEnd(text, start, to));
+}
+
 /**
  * Forward searches that remember their last answer. Line readers ask "where is the next X at or
  * after p?" with p growing line by line; answering from the remembered position keeps the whole
@@ -103,4 +116,76 @@ export function hasOnlyPlainWhitespace(text: string): boolean {
     !text.includes("\u00a0") &&
     !WIDE_WHITESPACE.test(text)
   );
+}
+
+const WIDE_BLANK = /[\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
+
+/**
+ * Finds, going forward, the blanks other than the space that can occur inside a line: tab,
+ * vertical tab, form feed, no-break space, a carriage return that does not end its line, and
+ * the wide Unicode spaces. A line without any has only spaces as blanks, so its words can be cut
+ * with indexOf(" ") instead of testing every character. Each kind is searched for natively and
+ * only again once the reader has passed its last find; the wide ones with one regex, which
+ * returns at once on an output that holds no character beyond Latin-1.
+ */
+export class UnusualWhitespace {
+  private readonly narrow: NextIndex[];
+  private carriageReturn = -1;
+  private wide = -1;
+  private next = -1;
+
+  constructor(private readonly text: string) {
+    this.narrow = ["\t", "\v", "\f", "\u00a0"].map((char) => new NextIndex(text, char));
+  }
+
+  /** Position of the first one at or after `from` (text.length when none); `from` never decreases. */
+  at(from: number): number {
+    if (from <= this.next) return this.next;
+    let next = this.text.length;
+    for (const search of this.narrow) next = Math.min(next, search.at(from));
+    if (this.carriageReturn < from) this.carriageReturn = this.loneCarriageReturn(from);
+    if (this.wide < from) this.wide = this.wideBlank(from);
+    this.next = Math.min(next, this.carriageReturn, this.wide);
+    return this.next;
+  }
+
+  /** A `\r` not followed by `\n` (the `\r` of `\r\n` ends a line and is never inside one). */
+  private loneCarriageReturn(from: number): number {
+    const text = this.text;
+    let at = text.indexOf("\r", from);
+    while (at >= 0 && text.charCodeAt(at + 1) === 10) at = text.indexOf("\r", at + 2);
+    return at < 0 ? text.length : at;
+  }
+
+  private wideBlank(from: number): number {
+    WIDE_BLANK.lastIndex = from;
+    return WIDE_BLANK.test(this.text) ? WIDE_BLANK.lastIndex - 1 : this.text.length;
+  }
+}
+
+/**
+ * Hands out one string per distinct name seen in a walk, so that names repeated on many lines
+ * (users holding many licenses) are not copied again for each line: fewer young objects, and
+ * fewer garbage collections during a large parse. Slots are picked by length and end characters
+ * and checked in full, so a clash only costs a fresh copy.
+ */
+export class NameCache {
+  private readonly names: string[];
+
+  /** `size` must be a power of two. */
+  constructor(private readonly size: number) {
+    this.names = new Array<string>(size).fill("");
+  }
+
+  /** `text.slice(from, to)` (non-empty), or an equal string handed out before. */
+  take(text: string, from: number, to: number): string {
+    const length = to - from;
+    const slot =
+      (length * 31 + text.charCodeAt(from) * 7 + text.charCodeAt(to - 1)) & (this.size - 1);
+    const cached = this.names[slot] ?? "";
+    if (cached.length === length && text.startsWith(cached, from)) return cached;
+    const name = text.slice(from, to);
+    this.names[slot] = name;
+    return name;
+  }
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError, olicenseParser } from "../../src/parsers/index.js";
-import { UNUSUAL_WHITESPACE, isWhitespace } from "../../src/parsers/olicense-scan.js";
 
 /**
  * The parser reads holder, FloatsLockedBy and module-row lines in place and leaves every other
@@ -128,26 +127,6 @@ describe("olicense whole outputs", () => {
     expect(() => olicenseParser.parse(withLine("      ann@node1 #x"))).toThrow(ParseError);
     expect(() => olicenseParser.parse("\u3000\n")).toThrow("olixtool output is empty");
     expect(olicenseParser.parse(good)).toEqual(first);
-  });
-});
-
-describe("olicense whitespace table", () => {
-  it("isWhitespace agrees with \\s on every UTF-16 code unit", () => {
-    const disagreements: number[] = [];
-    for (let code = 0; code <= 0xffff; code++) {
-      if (isWhitespace(code) !== /\s/.test(String.fromCharCode(code))) disagreements.push(code);
-    }
-    expect(disagreements).toEqual([]);
-  });
-
-  it("UNUSUAL_WHITESPACE is \\s without the space and the line feed", () => {
-    const all = [...UNUSUAL_WHITESPACE, " ", "\n"].sort();
-    const expected: string[] = [];
-    for (let code = 0; code <= 0xffff; code++) {
-      const char = String.fromCharCode(code);
-      if (/\s/.test(char)) expected.push(char);
-    }
-    expect(all).toEqual(expected.sort());
   });
 });
 
