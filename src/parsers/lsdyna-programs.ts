@@ -38,8 +38,11 @@ export interface RunningUse {
 // long as the code creating it lives, so code optimized for these rows survives the garbage
 // collection of one parse's rows and serves the next parse.
 
+/** Stands for a program's users until the reader hands it the real ones. */
+const USES_NOT_READ: LicenseUse[] = [];
+
 export function programRow(name: string, expires: string, own: PoolRow): ProgramRow {
-  return { name, expires, own, group: undefined, uses: [] };
+  return { name, expires, own, group: undefined, uses: USES_NOT_READ };
 }
 
 export function poolRow(

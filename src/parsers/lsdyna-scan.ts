@@ -114,3 +114,42 @@ export class OddSpaces {
     return first;
   }
 }
+
+const SHORT_SLOTS = 1024;
+/** Longer values are sliced every time: comparing them would cost more than it saves. */
+const SHORT_MAX = 16;
+
+/**
+ * Short slices of the output (user names, expiry dates), one string per distinct value
+ * where it can: user names repeat on thousands of user lines, and handing out the string
+ * already sliced for an equal value spares the allocation, and the garbage collector the
+ * copying, of each repeat. A value is found by a hash of its characters and compared
+ * character by character (startsWith at a position is much slower for so few).
+ */
+export class ShortSlices {
+  private readonly slots = new Array<string>(SHORT_SLOTS).fill("");
+
+  constructor(private readonly text: string) {}
+
+  slice(from: number, to: number): string {
+    const length = to - from;
+    if (length > SHORT_MAX) return this.text.slice(from, to);
+    const text = this.text;
+    let hash = length;
+    for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+    const slot = (hash ^ (hash >>> 10)) & (SHORT_SLOTS - 1);
+    const known = this.slots[slot] ?? "";
+    if (known.length === length && sameChars(text, from, known)) return known;
+    const fresh = text.slice(from, to);
+    this.slots[slot] = fresh;
+    return fresh;
+  }
+}
+
+/** Whether `text` holds `value` at `from` (the caller knows it has room for it). */
+function sameChars(text: string, from: number, value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    if (text.charCodeAt(from + i) !== value.charCodeAt(i)) return false;
+  }
+  return true;
+}

@@ -7,9 +7,17 @@ import {
   type ProgramRow,
   type RunningUse,
 } from "./lsdyna-programs.js";
-import { fieldEnd, isBlank, isSpace, OddSpaces, skipSpace, trimEnd } from "./lsdyna-scan.js";
+import {
+  fieldEnd,
+  isBlank,
+  isSpace,
+  OddSpaces,
+  ShortSlices,
+  skipSpace,
+  trimEnd,
+} from "./lsdyna-scan.js";
 import { LineCursor, parseCount, readCount, splitLines } from "./text.js";
-import type { ParsedReport, Parser } from "./types.js";
+import type { LicenseUse, ParsedReport, Parser } from "./types.js";
 
 /**
  * Reads `lstc_qrun -R` and `-r` output (LSTC license manager).
@@ -100,12 +108,20 @@ class QrunReader {
   private readonly ungrouped: ProgramRow[] = [];
   /** the last program row: user lines belong to it */
   private current: ProgramRow | undefined = undefined;
+  /**
+   * The current program's users so far (the first usesCount entries), handed to it as one
+   * array of the right size when its user lines end, instead of an array grown line by line.
+   */
+  private readonly uses: LicenseUse[] = [];
+  private usesCount = 0;
   /** the first `|` at or after the line being read (text.length when none) */
   private nextBar = -1;
   /** start and end of the fields left of a table row's `|` (seven at most are needed) */
   private readonly fields = new Int32Array(14);
   private readonly cursor: LineCursor;
   private readonly oddSpaces: OddSpaces;
+  /** user names and expiry dates, which repeat */
+  private readonly shortSlices: ShortSlices;
   /** whether the current line's only whitespace is plain spaces */
   private plain = false;
   /** the first space at or after spaceFrom (text.length when none) */
@@ -115,6 +131,7 @@ class QrunReader {
   constructor(private readonly text: string) {
     this.cursor = new LineCursor(text);
     this.oddSpaces = new OddSpaces(text);
+    this.shortSlices = new ShortSlices(text);
   }
 
   readAll(): void {
@@ -126,6 +143,7 @@ class QrunReader {
       if (this.section === "table" && this.readUserLine(start, cursor.end)) continue;
       this.readLine(start, trimEnd(text, start, cursor.end));
     }
+    this.closeProgram();
   }
 
   /**
@@ -146,16 +164,31 @@ class QrunReader {
     const hostEnd = this.fieldEnd(hostStart, end);
     const countStart = skipSpace(text, hostEnd, end);
     if (hostEnd === hostStart || countStart === end) return false;
-    const countEnd = this.fieldEnd(countStart, end);
-    if (skipSpace(text, countEnd, end) !== end) return false;
-    const count = readCount(text, countStart, countEnd);
-    if (count < 0 || this.hasBar(start, end)) return false;
-    program.uses.push({
-      username: text.slice(start, userEnd),
+    let countEnd = countStart;
+    let count = 0;
+    for (let code = text.charCodeAt(countEnd); isDigit(code); code = text.charCodeAt(++countEnd)) {
+      count = count * 10 + (code - 48);
+    }
+    if (countEnd === countStart || countEnd - countStart > 15) return false;
+    if (skipSpace(text, countEnd, end) !== end || this.hasBar(start, end)) return false;
+    this.addUse({
+      username: this.shortSlices.slice(start, userEnd),
       host: text.slice(hostStart, hostEnd),
       count,
     });
     return true;
+  }
+
+  private addUse(use: LicenseUse): void {
+    this.uses[this.usesCount++] = use;
+  }
+
+  /** Hands the current program the users read under it. */
+  private closeProgram(): void {
+    const program = this.current;
+    if (program === undefined) return;
+    program.uses = this.usesCount === 0 ? [] : this.uses.slice(0, this.usesCount);
+    this.usesCount = 0;
   }
 
   /** A non-blank line `[start, end)` (trimmed) other than a well-formed user line. */
@@ -222,7 +255,7 @@ class QrunReader {
     const user = USER_LINE.exec(line);
     const program = this.current;
     if (user && program) {
-      program.uses.push({
+      this.addUse({
         username: user[1] ?? "",
         host: user[3] ?? "",
         count: parseCount(user[4] ?? "", cursor.number, cursor.line(), "licenses held"),
@@ -266,9 +299,10 @@ class QrunReader {
     }
     const program = programRow(
       text.slice(fields[0] ?? 0, fields[1] ?? 0),
-      text.slice(fields[2] ?? 0, fields[3] ?? 0),
+      this.shortSlices.slice(fields[2] ?? 0, fields[3] ?? 0),
       row,
     );
+    this.closeProgram();
     this.programs.push(program);
     this.ungrouped.push(program);
     this.current = program;
