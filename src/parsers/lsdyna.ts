@@ -99,20 +99,20 @@ class QrunReader {
    */
   private static readonly idle = new QrunReader("");
   sawTable = false;
-  readonly programs: ProgramRow[] = [];
+  readonly programs: ProgramRow[] = objectArray();
   readonly running: RunningUse[] = [];
   readonly queuedBy = new Map<string, number>();
   readonly warnings: string[] = [];
   private section: Section = "preamble";
   /** programs printed since the last LICENSE GROUP row */
-  private readonly ungrouped: ProgramRow[] = [];
+  private readonly ungrouped: ProgramRow[] = objectArray();
   /** the last program row: user lines belong to it */
   private current: ProgramRow | undefined = undefined;
   /**
    * The current program's users so far (the first usesCount entries), handed to it as one
    * array of the right size when its user lines end, instead of an array grown line by line.
    */
-  private readonly uses: LicenseUse[] = [];
+  private readonly uses: LicenseUse[] = objectArray();
   private usesCount = 0;
   /** the first `|` at or after the line being read (text.length when none) */
   private nextBar = -1;
@@ -358,6 +358,17 @@ class QrunReader {
     const key = program.toLowerCase();
     this.queuedBy.set(key, (this.queuedBy.get(key) ?? 0) + 1);
   }
+}
+
+/**
+ * An empty array whose elements V8 already takes for objects. A fresh `[]` starts as an
+ * array of small integers, and the first object stored into it throws the optimized row
+ * reader back to the interpreter on every parse until V8 has compiled it again.
+ */
+function objectArray<T extends object>(): T[] {
+  const array: Array<T | null> = [null];
+  array.length = 0;
+  return array as T[];
 }
 
 function isDigit(code: number): boolean {
