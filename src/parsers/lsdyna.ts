@@ -166,8 +166,8 @@ class QrunReader {
     if (hostEnd === hostStart || countStart === end) return false;
     let countEnd = countStart;
     let count = 0;
-    for (let code = text.charCodeAt(countEnd); isDigit(code); code = text.charCodeAt(++countEnd)) {
-      count = count * 10 + (code - 48);
+    for (; countEnd < end && isDigit(text.charCodeAt(countEnd)); countEnd++) {
+      count = count * 10 + (text.charCodeAt(countEnd) - 48);
     }
     if (countEnd === countStart || countEnd - countStart > 15) return false;
     if (skipSpace(text, countEnd, end) !== end || this.hasBar(start, end)) return false;
