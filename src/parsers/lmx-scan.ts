@@ -17,12 +17,6 @@ const SERVER_ERRORS: readonly RegExp[] = [
 ];
 const XML_START = /^<(\?xml\b|LM-X\b|LICENSE_PATH\b)/i;
 
-/** True when every line of the output is blank. */
-export function isBlankOutput(output: string): boolean {
-  for (let i = 0; i < output.length; i++) if (!isWhitespaceCode(output.charCodeAt(i))) return false;
-  return true;
-}
-
 /**
  * The first line saying the license server cannot be reached. Both messages contain
  * "license server", so only lines with that phrase are tested (one case-insensitive search of

@@ -1,11 +1,7 @@
+import { isBlankText } from "./scan.js";
 import { ParseError, ServerError } from "./errors.js";
 import { LmxFeatureMerger, type LmxBlockEnd } from "./lmx-merge.js";
-import {
-  findServerErrorLine,
-  findXmlStartLine,
-  isBlankOutput,
-  type OutputLine,
-} from "./lmx-scan.js";
+import { findServerErrorLine, findXmlStartLine, type OutputLine } from "./lmx-scan.js";
 import { parseLmxText } from "./lmx-text.js";
 import { scanXmlTags, type XmlTag } from "./lmx-xml.js";
 import { parseCount } from "./text.js";
@@ -23,7 +19,7 @@ interface XmlFeatureBlock extends LmxBlockEnd {
 }
 
 export function parseLmxendutil(output: string): ParsedReport {
-  if (isBlankOutput(output)) throw new ParseError("lmxendutil output is empty");
+  if (isBlankText(output)) throw new ParseError("lmxendutil output is empty");
   const serverError = findServerErrorLine(output);
   if (serverError) {
     throw new ServerError(

@@ -8,14 +8,14 @@ import {
   type RunningUse,
 } from "./lsdyna-programs.js";
 import {
-  fieldEnd,
-  isBlank,
-  isSpace,
-  OddSpaces,
-  ShortSlices,
-  skipSpace,
-  trimEnd,
-} from "./lsdyna-scan.js";
+  ShortStrings,
+  UnusualWhitespace,
+  isBlankText,
+  isWhitespaceCode,
+  skipWhitespace,
+  trimmedEnd,
+  wordEndAt,
+} from "./scan.js";
 import { LineCursor, parseCount, readCount, splitLines } from "./text.js";
 import type { LicenseUse, ParsedReport, Parser } from "./types.js";
 
@@ -52,7 +52,7 @@ const BAR_CHAR = 124;
 type Section = "preamble" | "table" | "running" | "queued";
 
 export function parseLstcQrun(output: string): ParsedReport {
-  if (isBlank(output)) throw new ParseError("lstc_qrun output is empty");
+  if (isBlankText(output)) throw new ParseError("lstc_qrun output is empty");
   throwServerError(output);
   const reader = new QrunReader(output);
   reader.readAll();
@@ -119,9 +119,9 @@ class QrunReader {
   /** start and end of the fields left of a table row's `|` (seven at most are needed) */
   private readonly fields = new Int32Array(14);
   private readonly cursor: LineCursor;
-  private readonly oddSpaces: OddSpaces;
+  private readonly oddSpaces: UnusualWhitespace;
   /** user names and expiry dates, which repeat */
-  private readonly shortSlices: ShortSlices;
+  private readonly shortSlices: ShortStrings;
   /** whether the current line's only whitespace is plain spaces */
   private plain = false;
   /** the first space at or after spaceFrom (text.length when none) */
@@ -130,18 +130,18 @@ class QrunReader {
 
   constructor(private readonly text: string) {
     this.cursor = new LineCursor(text);
-    this.oddSpaces = new OddSpaces(text);
-    this.shortSlices = new ShortSlices(text);
+    this.oddSpaces = new UnusualWhitespace(text);
+    this.shortSlices = new ShortStrings(text);
   }
 
   readAll(): void {
     const { text, cursor } = this;
     while (cursor.advance()) {
-      const start = skipSpace(text, cursor.start, cursor.end);
+      const start = skipWhitespace(text, cursor.start, cursor.end);
       if (start === cursor.end) continue;
-      this.plain = this.oddSpaces.firstFrom(start) >= cursor.end;
+      this.plain = this.oddSpaces.at(start) >= cursor.end;
       if (this.section === "table" && this.readUserLine(start, cursor.end)) continue;
-      this.readLine(start, trimEnd(text, start, cursor.end));
+      this.readLine(start, trimmedEnd(text, start, cursor.end));
     }
     this.closeProgram();
   }
@@ -156,13 +156,13 @@ class QrunReader {
     if (program === undefined) return false;
     const text = this.text;
     const userEnd = this.fieldEnd(start, end);
-    const pidStart = skipSpace(text, userEnd, end);
+    const pidStart = skipWhitespace(text, userEnd, end);
     let at = pidStart;
     while (at < end && isDigit(text.charCodeAt(at))) at++;
     if (at === pidStart || at === end || text.charCodeAt(at) !== AT) return false;
     const hostStart = at + 1;
     const hostEnd = this.fieldEnd(hostStart, end);
-    const countStart = skipSpace(text, hostEnd, end);
+    const countStart = skipWhitespace(text, hostEnd, end);
     if (hostEnd === hostStart || countStart === end) return false;
     let countEnd = countStart;
     let count = 0;
@@ -170,7 +170,7 @@ class QrunReader {
       count = count * 10 + (text.charCodeAt(countEnd) - 48);
     }
     if (countEnd === countStart || countEnd - countStart > 15) return false;
-    if (skipSpace(text, countEnd, end) !== end || this.hasBar(start, end)) return false;
+    if (skipWhitespace(text, countEnd, end) !== end || this.hasBar(start, end)) return false;
     this.addUse({
       username: this.shortSlices.slice(start, userEnd),
       host: text.slice(hostStart, hostEnd),
@@ -218,7 +218,7 @@ class QrunReader {
    * the next space, which indexOf finds far faster than a test of every character.
    */
   private fieldEnd(from: number, to: number): number {
-    if (!this.plain) return fieldEnd(this.text, from, to);
+    if (!this.plain) return wordEndAt(this.text, from, to);
     if (from < this.spaceFrom || from > this.spaceAt) {
       const space = this.text.indexOf(" ", from);
       this.spaceAt = space < 0 ? this.text.length : space;
@@ -243,7 +243,7 @@ class QrunReader {
     }
     for (let i = start; i < end; i++) {
       const code = text.charCodeAt(i);
-      if (code !== DASH_CHAR && code !== BAR_CHAR && !isSpace(code)) return false;
+      if (code !== DASH_CHAR && code !== BAR_CHAR && !isWhitespaceCode(code)) return false;
     }
     return true;
   }
@@ -276,10 +276,10 @@ class QrunReader {
     const bar = this.nextBar;
     const count = this.splitLeft(start, bar);
     const isGroup = count >= 3 && text.startsWith(GROUP_PREFIX, start) && fields[3] === start + 13;
-    const queueStart = skipSpace(text, bar + 1, end);
+    const queueStart = skipWhitespace(text, bar + 1, end);
     const queueEnd = this.fieldEnd(queueStart, end);
     const leftOk = isGroup ? count === 5 : count === 5 || count === 6;
-    if (!leftOk || skipSpace(text, queueEnd, end) !== end) {
+    if (!leftOk || skipWhitespace(text, queueEnd, end) !== end) {
       throw this.rowError("license table row without USED, FREE and MAX columns");
     }
     const used = this.countOrDash(count - 3, "USED");
@@ -312,11 +312,11 @@ class QrunReader {
   private splitLeft(start: number, bar: number): number {
     const { text, fields } = this;
     let count = 0;
-    for (let i = skipSpace(text, start, bar); i < bar && count < 7; count++) {
+    for (let i = skipWhitespace(text, start, bar); i < bar && count < 7; count++) {
       const end = this.fieldEnd(i, bar);
       fields[2 * count] = i;
       fields[2 * count + 1] = end;
-      i = skipSpace(text, end, bar);
+      i = skipWhitespace(text, end, bar);
     }
     return count;
   }

@@ -15,7 +15,7 @@
 import { ParseError, ServerError } from "./errors.js";
 import { FeatureAccumulator } from "./feature-totals.js";
 import {
-  NameCache,
+  ShortStrings,
   NextIndex,
   UnusualWhitespace,
   skipWhitespace,
@@ -47,7 +47,6 @@ const FLOATS_LOCKED_BY = "FloatsLockedBy:";
  * A power of two, comfortably above the number of users a license server sees. Hosts are not
  * shared the same way: there are many more of them, and measured, it did not pay.
  */
-const USER_CACHE_SIZE = 1024;
 const HEADER_START = "Name";
 const NAME_INITIAL = 78;
 const SPACE = 32;
@@ -135,7 +134,7 @@ class OlixtoolReader {
   private semicolons = new NextIndex("", ";");
   private atSigns = new NextIndex("", "@");
   private unusualWhitespace = new UnusualWhitespace("");
-  private users = new NameCache(USER_CACHE_SIZE);
+  private users = new ShortStrings("");
   /**
    * Features of the shapes a parse gives its modules (one pool; several, which adds a key),
    * kept for the reason the reader is kept: once no object of a shape is left, the optimised
@@ -170,7 +169,7 @@ class OlixtoolReader {
     this.semicolons = new NextIndex(text, ";");
     this.atSigns = new NextIndex(text, "@");
     this.unusualWhitespace = new UnusualWhitespace(text);
-    this.users = new NameCache(USER_CACHE_SIZE);
+    this.users = new ShortStrings(text);
   }
 
   private readAll(): void {
@@ -240,7 +239,7 @@ class OlixtoolReader {
       return false;
     }
     module.uses.push({
-      username: this.users.take(text, first, at),
+      username: this.users.slice(first, at),
       host: text.slice(at + 1, space),
       count,
     });

@@ -40,6 +40,18 @@ export function trimmedSlice(text: string, from: number, to: number): string {
   return text.slice(start, trimmedEnd(text, start, to));
 }
 
+/** The first whitespace position in `[from, to)`, or `to`: the end of the word at `from`. */
+export function wordEndAt(text: string, from: number, to: number): number {
+  let at = from;
+  while (at < to && !isWhitespaceCode(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** Whether the whole text is whitespace (every line of it blank). */
+export function isBlankText(text: string): boolean {
+  return skipWhitespace(text, 0, text.length) === text.length;
+}
+
 /**
  * Forward searches that remember their last answer. Line readers ask "where is the next X at or
  * after p?" with p growing line by line; answering from the remembered position keeps the whole
@@ -133,14 +145,21 @@ export class UnusualWhitespace {
   private carriageReturn = -1;
   private wide = -1;
   private next = -1;
+  private from = 0;
 
   constructor(private readonly text: string) {
     this.narrow = ["\t", "\v", "\f", "\u00a0"].map((char) => new NextIndex(text, char));
   }
 
-  /** Position of the first one at or after `from` (text.length when none); `from` never decreases. */
+  /** Position of the first one at or after `from` (text.length when none). */
   at(from: number): number {
-    if (from <= this.next) return this.next;
+    if (from < this.from) {
+      this.carriageReturn = -1;
+      this.wide = -1;
+    } else if (from <= this.next) {
+      return this.next;
+    }
+    this.from = from;
     let next = this.text.length;
     for (const search of this.narrow) next = Math.min(next, search.at(from));
     if (this.carriageReturn < from) this.carriageReturn = this.loneCarriageReturn(from);
@@ -163,29 +182,41 @@ export class UnusualWhitespace {
   }
 }
 
+const SHORT_SLOTS = 1024;
+/** Longer values are sliced every time: comparing them would cost more than it saves. */
+const SHORT_MAX = 16;
+
 /**
- * Hands out one string per distinct name seen in a walk, so that names repeated on many lines
- * (users holding many licenses) are not copied again for each line: fewer young objects, and
- * fewer garbage collections during a large parse. Slots are picked by length and end characters
- * and checked in full, so a clash only costs a fresh copy.
+ * Short slices of the output (user names, expiry dates), one string per distinct value
+ * where it can: user names repeat on thousands of user lines, and handing out the string
+ * already sliced for an equal value spares the allocation, and the garbage collector the
+ * copying, of each repeat. A value is found by a hash of its characters and compared
+ * character by character (startsWith at a position is much slower for so few).
  */
-export class NameCache {
-  private readonly names: string[];
+export class ShortStrings {
+  private readonly slots = new Array<string>(SHORT_SLOTS).fill("");
 
-  /** `size` must be a power of two. */
-  constructor(private readonly size: number) {
-    this.names = new Array<string>(size).fill("");
-  }
+  constructor(private readonly text: string) {}
 
-  /** `text.slice(from, to)` (non-empty), or an equal string handed out before. */
-  take(text: string, from: number, to: number): string {
+  slice(from: number, to: number): string {
     const length = to - from;
-    const slot =
-      (length * 31 + text.charCodeAt(from) * 7 + text.charCodeAt(to - 1)) & (this.size - 1);
-    const cached = this.names[slot] ?? "";
-    if (cached.length === length && text.startsWith(cached, from)) return cached;
-    const name = text.slice(from, to);
-    this.names[slot] = name;
-    return name;
+    if (length > SHORT_MAX) return this.text.slice(from, to);
+    const text = this.text;
+    let hash = length;
+    for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+    const slot = (hash ^ (hash >>> 10)) & (SHORT_SLOTS - 1);
+    const known = this.slots[slot] ?? "";
+    if (known.length === length && sameChars(text, from, known)) return known;
+    const fresh = text.slice(from, to);
+    this.slots[slot] = fresh;
+    return fresh;
   }
+}
+
+/** Whether `text` holds `value` at `from` (the caller knows it has room for it). */
+function sameChars(text: string, from: number, value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    if (text.charCodeAt(from + i) !== value.charCodeAt(i)) return false;
+  }
+  return true;
 }

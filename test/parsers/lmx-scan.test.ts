@@ -1,17 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  findServerErrorLine,
-  findXmlStartLine,
-  isBlankOutput,
-} from "../../src/parsers/lmx-scan.js";
-
-describe("isBlankOutput", () => {
-  it("makes an output of blanks and line ends blank", () => {
-    expect(isBlankOutput("")).toBe(true);
-    expect(isBlankOutput(" \r\n\t\u00a0\n\u3000")).toBe(true);
-    expect(isBlankOutput("\n\nx\n")).toBe(false);
-  });
-});
+import { findServerErrorLine, findXmlStartLine } from "../../src/parsers/lmx-scan.js";
 
 describe("findServerErrorLine", () => {
   it("names the first line saying the server cannot be reached, in any case, after other mentions", () => {

@@ -1,15 +1,30 @@
 import { describe, expect, it } from "vitest";
 import {
-  NameCache,
+  ShortStrings,
   NextIndex,
   UnusualWhitespace,
   NextMatch,
   hasOnlyPlainWhitespace,
+  isBlankText,
   isWhitespaceCode,
   skipWhitespace,
+  wordEndAt,
 } from "../../src/parsers/scan.js";
 
 describe("isWhitespaceCode", () => {
+  it("takes a text of whitespace alone as blank", () => {
+    expect(isBlankText(" \r\n\t\u00a0\u3000")).toBe(true);
+    expect(isBlankText("")).toBe(true);
+    expect(isBlankText(" x ")).toBe(false);
+  });
+
+  it("ends a word at the first whitespace of any kind", () => {
+    const text = "ab\u2003cd ef";
+    expect(wordEndAt(text, 0, text.length)).toBe(2);
+    expect(wordEndAt(text, 3, text.length)).toBe(5);
+    expect(wordEndAt(text, 6, 7)).toBe(7);
+  });
+
   it("agrees with the regex class \\s on every UTF-16 code unit", () => {
     const disagreeing: number[] = [];
     for (let code = 0; code <= 0xffff; code++) {
@@ -75,6 +90,13 @@ describe("UnusualWhitespace", () => {
     expect(blanks.at(text.length - 1)).toBe(text.length);
   });
 
+  it("finds the next one from any position, also one before the last asked", () => {
+    const text = "a\tb c\u00a0d\te";
+    const blanks = new UnusualWhitespace(text);
+    expect([0, 2, 3, 6, 8, 9].map((from) => blanks.at(from))).toEqual([1, 5, 5, 7, 9, 9]);
+    expect(blanks.at(0)).toBe(1);
+  });
+
   it("gives the length for an output whose only blanks are spaces and line ends", () => {
     const text = "a b\r\nc d\n";
     expect(new UnusualWhitespace(text).at(0)).toBe(text.length);
@@ -93,15 +115,18 @@ describe("UnusualWhitespace and isWhitespaceCode together", () => {
   });
 });
 
-describe("NameCache", () => {
-  it("hands out one string per distinct name, equal to the slice it stands for", () => {
-    const text = "kim lee kim kimi lee";
-    const names = new NameCache(8);
-    const first = names.take(text, 0, 3);
-    expect(first).toBe("kim");
-    expect(names.take(text, 8, 11)).toBe("kim");
-    expect(names.take(text, 12, 16)).toBe("kimi");
-    expect(names.take(text, 17, 20)).toBe("lee");
-    expect(names.take(text, 4, 7)).toBe("lee");
+describe("ShortStrings", () => {
+  it("hands out equal slices, and only equal ones, as one string", () => {
+    const text = "ann bob ann anne bob a-name-longer-than-sixteen";
+    const strings = new ShortStrings(text);
+    const values = [
+      [0, 3],
+      [4, 7],
+      [8, 11],
+      [12, 16],
+      [17, 20],
+      [21, text.length],
+    ].map(([from, to]) => strings.slice(from ?? 0, to ?? 0));
+    expect(values).toEqual(["ann", "bob", "ann", "anne", "bob", "a-name-longer-than-sixteen"]);
   });
 });
