@@ -1,9 +1,8 @@
 import { ParseError, ServerError } from "./errors.js";
-import { normaliseFlexlmExpiry } from "./flexlm-expiry.js";
+import { isWhiteSpace, readFlexlmExpiryAt } from "./flexlm-expiry.js";
 import {
-  CHECKOUT_ANCHOR,
+  CheckoutReader,
   hasQueuedAnchor,
-  parseCheckoutIn,
   parseQueuedLine,
   parseReservationLine,
 } from "./flexlm-lines.js";
@@ -50,6 +49,8 @@ const VENDOR_UP = /^(\S+): UP\b/;
 /** Whole-run errors, per-server and vendor-daemon errors (`(-15,570:111 …)`, `(-97,121)`). */
 const DOWN_LINE =
   /\(-\d{1,4},\d+|^Error getting status|lmgrd is not running|Cannot connect to license server|Cannot read data from license server|vendor daemon is down/i;
+
+const isBlank = (code: number): boolean => code === 32 || code === 9;
 
 function describe(lineNumber: number, message: string, text: string): string {
   return `line ${lineNumber}: ${message}: ${JSON.stringify(text)}`;
@@ -235,11 +236,10 @@ export function parseLmstat(output: string): ParsedReport {
   let block: FeatureBlock | undefined;
 
   // Lines are cut here rather than with splitLines, and checkout lines are read in place:
-  // one pass, no array of every line. `nextAnchor` caches where the next `), start ` is, so
-  // finding checkout lines costs one forward search through the whole output.
+  // one pass, no array of every line.
+  const checkouts = new CheckoutReader(output);
   let position = 0;
   let lineNumber = 0;
-  let nextAnchor = -2;
   while (position < output.length) {
     let newline = output.indexOf("\n", position);
     if (newline < 0) newline = output.length;
@@ -249,16 +249,10 @@ export function parseLmstat(output: string): ParsedReport {
     lineNumber++;
     if (end === lineStart) continue;
 
-    if (block && nextAnchor !== -1) {
-      if (nextAnchor < lineStart) nextAnchor = output.indexOf(CHECKOUT_ANCHOR, lineStart);
-      if (nextAnchor >= 0 && nextAnchor < end) {
-        let anchor = nextAnchor;
-        nextAnchor = output.indexOf(CHECKOUT_ANCHOR, anchor + 1);
-        while (nextAnchor >= 0 && nextAnchor < end) {
-          anchor = nextAnchor;
-          nextAnchor = output.indexOf(CHECKOUT_ANCHOR, anchor + 1);
-        }
-        const use = parseCheckoutIn(output, lineStart, end, anchor);
+    if (block) {
+      const anchor = checkouts.anchorIn(lineStart, end);
+      if (anchor >= 0) {
+        const use = checkouts.read(lineStart, end, anchor);
         if (use) {
           block.uses.push(use);
           block.useSum += use.count;
@@ -275,12 +269,26 @@ export function parseLmstat(output: string): ParsedReport {
       }
     }
     let first = lineStart;
-    while (first < end && (output.charCodeAt(first) === 32 || output.charCodeAt(first) === 9)) {
-      first++;
-    }
+    while (first < end && isBlank(output.charCodeAt(first))) first++;
     if (first === end) continue;
-    // pool details (`floating license`, `vendor_string: …`) carry nothing we count
-    if (block && isPoolDetailAt(output, first)) continue;
+    if (block) {
+      // the block's frequent lines, classified by their first non-blank character in place
+      // pool details (`floating license`, `vendor_string: …`) carry nothing we count
+      if (isPoolDetailAt(output, first)) continue;
+      if (output.charCodeAt(first) === 34 /* " */) {
+        // the indent is blanks and `"` is not one: the trimmed line starts at `first`
+        if (!readPoolHeader(block, output.slice(first, end).trim())) {
+          report.warnings.push(
+            describe(
+              lineNumber,
+              `pool header in "${block.feature}" not understood`,
+              output.slice(lineStart, end),
+            ),
+          );
+        }
+        continue;
+      }
+    }
     const line = output.slice(lineStart, end);
     const trimmed = line.trim();
     if (trimmed === "") continue;
@@ -414,17 +422,6 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
   };
 }
 
-// Real outputs repeat one expiry across runs of pools: remember the last one read.
-let lastExpiryText = "";
-let lastExpiry: string | undefined;
-function cachedExpiry(text: string): string | undefined {
-  if (text !== lastExpiryText) {
-    lastExpiry = normaliseFlexlmExpiry(text);
-    lastExpiryText = text;
-  }
-  return lastExpiry;
-}
-
 /**
  * `"feature" vVER, vendor: V[, expiry: E][, …]`: sets vendor, highest version, earliest
  * expiry. Read by hand: one runs per pool, tens of thousands on a large server.
@@ -432,16 +429,17 @@ function cachedExpiry(text: string): string | undefined {
 function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
   const close = trimmed.indexOf('"', 1);
   if (close < 0 || !trimmed.startsWith(" v", close + 1)) return false;
-  const versionEnd = trimmed.indexOf(", vendor: ", close + 3);
-  if (versionEnd <= close + 3) return false;
-  const version = trimmed.slice(close + 3, versionEnd);
-  if (/[\s,]/.test(version)) return false;
+  const versionStart = close + 3;
+  const versionEnd = trimmed.indexOf(", vendor: ", versionStart);
+  if (versionEnd <= versionStart || hasSpaceOrComma(trimmed, versionStart, versionEnd)) {
+    return false;
+  }
   const vendorStart = versionEnd + 10;
   let vendorEnd = trimmed.indexOf(",", vendorStart);
   if (vendorEnd < 0) vendorEnd = trimmed.length;
-  const vendor = trimmed.slice(vendorStart, vendorEnd);
-  if (vendor === "" || /\s/.test(vendor)) return false;
-  block.vendor ??= vendor;
+  if (vendorEnd === vendorStart || hasSpace(trimmed, vendorStart, vendorEnd)) return false;
+  block.vendor ??= trimmed.slice(vendorStart, vendorEnd);
+  const version = trimmed.slice(versionStart, versionEnd);
   if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0) {
     block.version = version;
   }
@@ -449,11 +447,25 @@ function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
   if (expiryAt >= 0) {
     let expiryEnd = trimmed.indexOf(",", expiryAt + 10);
     if (expiryEnd < 0) expiryEnd = trimmed.length;
-    const expires = cachedExpiry(trimmed.slice(expiryAt + 10, expiryEnd));
+    const expires = readFlexlmExpiryAt(trimmed, expiryAt + 10, expiryEnd);
     if (expires === undefined) return false;
     block.expires = earlierExpiry(block.expires, expires);
   }
   return true;
+}
+
+/** Whether `text[from, to)` holds a `\s` (what the regex calls white space) or a comma. */
+function hasSpaceOrComma(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 44 || isWhiteSpace(code)) return true;
+  }
+  return false;
+}
+
+function hasSpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (isWhiteSpace(text.charCodeAt(i))) return true;
+  return false;
 }
 
 function isPoolDetailAt(text: string, at: number): boolean {
