@@ -112,10 +112,22 @@ function allDigits(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** `permanent` for year 0, else `YYYY-MM-DD`. */
+/** `permanent` for year 0, else `YYYY-MM-DD` (year up to 9999, zero-padded), built in one go. */
 function isoDate(year: number, month: string, day: number): string {
   if (year === 0) return "permanent";
-  return `${String(year).padStart(4, "0")}-${month}-${String(day).padStart(2, "0")}`;
+  const digit = (value: number, unit: number): number => 48 + (Math.floor(value / unit) % 10);
+  return String.fromCharCode(
+    digit(year, 1000),
+    digit(year, 100),
+    digit(year, 10),
+    digit(year, 1),
+    45,
+    month.charCodeAt(0),
+    month.charCodeAt(1),
+    45,
+    digit(day, 10),
+    digit(day, 1),
+  );
 }
 
 const DOWN_TEXT =

@@ -13,13 +13,9 @@ export interface CheckoutLine {
 }
 
 const START_ANCHOR = "), start ";
-const QUEUED_ANCHOR = ") queued for ";
+export const QUEUED_ANCHOR = ") queued for ";
 const QUEUED_TAIL = /^(\d{1,10}) licenses?\s*$/;
 const RESERVATION = /^(\d{1,10}) RESERVATIONs? for (\S+) (.+) \(([^()]*)\)\s*$/;
-
-export function hasQueuedAnchor(trimmed: string): boolean {
-  return trimmed.lastIndexOf(QUEUED_ANCHOR) >= 0;
-}
 
 /** What every checkout line has right after its `(server/port handle` group. */
 export const CHECKOUT_ANCHOR = START_ANCHOR;

@@ -2,10 +2,11 @@ import { ParseError, ServerError } from "./errors.js";
 import { isWhiteSpace, readFlexlmExpiryAt } from "./flexlm-expiry.js";
 import {
   CheckoutReader,
-  hasQueuedAnchor,
+  QUEUED_ANCHOR,
   parseQueuedLine,
   parseReservationLine,
 } from "./flexlm-lines.js";
+import { readCount } from "./text.js";
 import type {
   CommandOptions,
   FeatureUsage,
@@ -189,7 +190,7 @@ class ReportBuilder {
   /** Same feature and vendor twice (several servers in a license path): sum, keep every use. */
   private merge(usage: FeatureUsage): void {
     const sameName = this.byName.get(usage.feature);
-    const known = sameName?.find((other) => other.vendor === usage.vendor);
+    const known = sameName && sameVendor(sameName, usage.vendor);
     if (!known) {
       if (sameName) sameName.push(usage);
       else this.byName.set(usage.feature, [usage]);
@@ -215,6 +216,11 @@ class ReportBuilder {
   features(): FeatureUsage[] {
     return this.ordered;
   }
+}
+
+function sameVendor(usages: FeatureUsage[], vendor: string | undefined): FeatureUsage | undefined {
+  for (const usage of usages) if (usage.vendor === vendor) return usage;
+  return undefined;
 }
 
 /** The earlier of two normalised expiries; a finite date wins over `permanent`. */
@@ -313,7 +319,7 @@ export function parseLmstat(output: string): ParsedReport {
         }
         continue;
       }
-      if (hasQueuedAnchor(trimmed)) {
+      if (trimmed.includes(QUEUED_ANCHOR)) {
         const queued = parseQueuedLine(trimmed);
         if (queued !== undefined) block.queued += queued;
         else
@@ -404,13 +410,18 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
   let colon = trimmed.indexOf(":  (", USERS_OF.length);
   if (colon < 0) colon = trimmed.indexOf(": (", USERS_OF.length);
   if (colon <= USERS_OF.length) return undefined;
-  const inner = trimmed.slice(colon + 1).trim();
-  if (!inner.startsWith("(") || !inner.endsWith(")")) return undefined;
+  // the counts group opens after the one or two spaces matched above and must close the line
+  const open = trimmed.charCodeAt(colon + 2) === 40 /* ( */ ? colon + 2 : colon + 3;
+  if (trimmed.charCodeAt(trimmed.length - 1) !== 41 /* ) */ || open === trimmed.length - 1) {
+    return undefined;
+  }
   return {
     feature: trimmed.slice(USERS_OF.length, colon),
     lineNumber,
     lineText: line,
-    counts: readHeaderCounts(inner.slice(1, -1)),
+    counts:
+      readCountedAt(trimmed, open + 1, trimmed.length - 1) ??
+      readHeaderCounts(trimmed.slice(open + 1, -1)),
     // every field set up front, so all blocks share one shape
     vendor: undefined,
     version: undefined,
@@ -420,6 +431,46 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
     useSum: 0,
     uses: [],
   };
+}
+
+/**
+ * COUNTED_HEADER read in place, as it matches `text[from, to)`; undefined when it does not
+ * (the caller then asks readHeaderCounts). One runs per feature block.
+ */
+function readCountedAt(text: string, from: number, to: number): HeaderCounts | undefined {
+  if (!text.startsWith("Total of ", from)) return undefined;
+  const totalEnd = digitRunEnd(text, from + 9, to, 10);
+  const issuedAt = licensesEnd(text, from + 9, totalEnd);
+  if (issuedAt < 0 || !text.startsWith(" issued;", issuedAt)) return undefined;
+  let next = issuedAt + 8;
+  while (next < to && isWhiteSpace(text.charCodeAt(next))) next++;
+  if (next === issuedAt + 8 || !text.startsWith("Total of ", next)) return undefined;
+  const usedEnd = digitRunEnd(text, next + 9, to, 10);
+  const inUseAt = licensesEnd(text, next + 9, usedEnd);
+  if (inUseAt < 0 || inUseAt + 7 !== to || !text.startsWith(" in use", inUseAt)) return undefined;
+  return {
+    kind: "counted",
+    total: readCount(text, from + 9, totalEnd),
+    used: readCount(text, next + 9, usedEnd),
+  };
+}
+
+/** The end of the digits at `from` (at most `maxDigits`, before `to`). */
+function digitRunEnd(text: string, from: number, to: number, maxDigits: number): number {
+  const limit = Math.min(to, from + maxDigits);
+  let i = from;
+  while (i < limit) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) break;
+    i++;
+  }
+  return i;
+}
+
+/** After digits `[digitsFrom, digitsEnd)`: the index after ` license` or ` licenses`, or -1. */
+function licensesEnd(text: string, digitsFrom: number, digitsEnd: number): number {
+  if (digitsEnd === digitsFrom || !text.startsWith(" license", digitsEnd)) return -1;
+  return text.charCodeAt(digitsEnd + 8) === 115 /* s */ ? digitsEnd + 9 : digitsEnd + 8;
 }
 
 /**
@@ -468,13 +519,20 @@ function hasSpace(text: string, from: number, to: number): boolean {
   return false;
 }
 
+/** Pool details (`floating license`, `vendor_string: …`): told apart by their first letter. */
 function isPoolDetailAt(text: string, at: number): boolean {
-  return (
-    text.startsWith("floating license", at) ||
-    text.startsWith("vendor_string:", at) ||
-    text.startsWith("nodelocked license", at) ||
-    text.startsWith("uncounted nodelocked license", at)
-  );
+  switch (text.charCodeAt(at)) {
+    case 102 /* f */:
+      return text.startsWith("floating license", at);
+    case 118 /* v */:
+      return text.startsWith("vendor_string:", at);
+    case 110 /* n */:
+      return text.startsWith("nodelocked license", at);
+    case 117 /* u */:
+      return text.startsWith("uncounted nodelocked license", at);
+    default:
+      return false;
+  }
 }
 
 function isPreamble(trimmed: string): boolean {
