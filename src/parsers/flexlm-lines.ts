@@ -76,31 +76,49 @@ export class CheckoutReader {
 
   constructor(private readonly text: string) {}
 
-  /** The last `), start ` anchor on the line `[lineStart, lineEnd)`, or -1. */
+  /**
+   * A `), start ` anchor on the line `[lineStart, lineEnd)`, or -1 when it has none; `read`
+   * moves on to the line's last anchor where that matters. A checkout's anchor sits in the
+   * last few dozen characters, so the line's end is probed first; only when that fails is
+   * the line searched from its start, and the anchor found kept (`nextAnchor`) for the lines
+   * up to it, so that no part of the output is searched more than twice.
+   */
   anchorIn(lineStart: number, lineEnd: number): number {
     const text = this.text;
     let next = this.nextAnchor;
     if (next === -1) return -1;
-    if (next < lineStart) next = text.indexOf(START_ANCHOR, lineStart);
-    let anchor = -1;
-    while (next >= 0 && next < lineEnd) {
-      anchor = next;
-      next = text.indexOf(START_ANCHOR, next + 1);
+    if (next >= lineStart) return next < lineEnd ? next : -1;
+    const windowStart = lineEnd - TAIL_WINDOW;
+    if (windowStart > lineStart) {
+      const probe = text.indexOf(START_ANCHOR, windowStart);
+      if (probe >= 0 && probe < lineEnd) {
+        // left behind the next line's start: that line searches afresh
+        this.nextAnchor = probe;
+        return probe;
+      }
     }
+    next = text.indexOf(START_ANCHOR, lineStart);
     this.nextAnchor = next;
-    return anchor;
+    return next >= 0 && next < lineEnd ? next : -1;
   }
 
   /**
-   * The checkout on the line `[lineStart, lineEnd)` whose `), start ` anchor is at `anchor`;
-   * undefined when the line does not have that shape. Works in place (indent and trailing
-   * blanks included), so the hot path allocates nothing but the result.
+   * The checkout on the line `[lineStart, lineEnd)` that holds the anchor `anchor`; undefined
+   * when the line does not have that shape. Works in place (indent and trailing blanks
+   * included), so the hot path allocates nothing but the result.
    */
   read(lineStart: number, lineEnd: number, anchor: number): CheckoutLine | undefined {
     const text = this.text;
     // the tail first: its `M/D` bounds the slash search of versionGroupFrom to this line
-    const count = readStartTail(text, anchor + START_ANCHOR.length, lineEnd);
-    if (count < 0) return undefined;
+    let count = readStartTail(text, anchor + START_ANCHOR.length, lineEnd);
+    if (count < 0) {
+      // a tail that reads holds no further anchor; one that does not may: use the last
+      const last = this.lastAnchor(anchor, lineEnd);
+      if (last === anchor) return undefined;
+      anchor = last;
+      count = readStartTail(text, anchor + START_ANCHOR.length, lineEnd);
+      if (count < 0) return undefined;
+    }
     let firstVersion = this.nextVersion;
     if (firstVersion !== -1 && firstVersion < lineStart) {
       firstVersion = text.indexOf("(v", lineStart);
@@ -115,7 +133,21 @@ export class CheckoutReader {
       count,
     };
   }
+
+  /** The last anchor on the line from `anchor` on; keeps the next one after it. */
+  private lastAnchor(anchor: number, lineEnd: number): number {
+    let next = this.text.indexOf(START_ANCHOR, anchor + 1);
+    while (next >= 0 && next < lineEnd) {
+      anchor = next;
+      next = this.text.indexOf(START_ANCHOR, next + 1);
+    }
+    this.nextAnchor = next;
+    return anchor;
+  }
 }
+
+/** How far before a line's end its `), start ` anchor is looked for first. */
+const TAIL_WINDOW = 96;
 
 /**
  * The checkout on the line `text[lineStart, lineEnd)` whose `), start ` anchor is at `anchor`;

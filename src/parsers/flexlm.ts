@@ -383,13 +383,27 @@ export function parseLmstat(output: string): ParsedReport {
     report.warnings.push(describe(lineNumber, "line not understood", line));
   }
   if (block) report.add(block, soleVendor(vendors));
+  return finishReport(report, firstText, blocksSeen > 0, serverLines > 0, downLines);
+}
 
+/**
+ * The report, or the error an output without feature usage amounts to. Kept out of
+ * parseLmstat: code that runs once, after its loop, would otherwise throw away that loop's
+ * optimised code on every run (its type feedback is gone after each full garbage collection).
+ */
+function finishReport(
+  report: ReportBuilder,
+  firstText: { lineNumber: number; text: string } | undefined,
+  anyBlock: boolean,
+  anyServerLine: boolean,
+  downLines: { lineNumber: number; text: string }[],
+): ParsedReport {
   if (!firstText) throw new ParseError("empty lmstat output");
-  if (blocksSeen === 0) {
+  if (!anyBlock) {
     const down = downLines[0];
     if (down)
       throw new ServerError("the license server is not available", down.lineNumber, down.text);
-    if (serverLines === 0) {
+    if (!anyServerLine) {
       throw new ParseError("no FlexLM status in the output", firstText.lineNumber, firstText.text);
     }
     report.warnings.push("the server reports no feature usage");
