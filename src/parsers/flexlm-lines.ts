@@ -74,6 +74,9 @@ export class CheckoutReader {
   private nextAnchor = -2;
   private nextVersion = -2;
 
+  /** short user names already read, by a hash of their text: see `userName` */
+  private readonly userNames: string[] = new Array<string>(USER_NAME_SLOTS).fill("");
+
   constructor(private readonly text: string) {}
 
   /**
@@ -128,10 +131,29 @@ export class CheckoutReader {
     const hostIndex = holderHost(text, lineStart, versionOpen);
     if (hostIndex < 0) return undefined;
     return {
-      username: text.slice(tokenStarts[0] as number, tokenEnds[hostIndex - 1] as number),
+      username: this.userName(tokenStarts[0] as number, tokenEnds[hostIndex - 1] as number),
       host: text.slice(tokenStarts[hostIndex] as number, tokenEnds[hostIndex] as number),
       count,
     };
+  }
+
+  /**
+   * `text.slice(from, to)`, or the equal string read before. A large output repeats a few
+   * user names many times; a short slice is a copy, and every copy kept in the report is
+   * copied again by the garbage collector, which costs more than this lookup.
+   */
+  private userName(from: number, to: number): string {
+    const text = this.text;
+    const length = to - from;
+    if (length > SHORT_NAME) return text.slice(from, to);
+    let hash = length;
+    for (let i = from; i < to; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
+    const slot = hash & (USER_NAME_SLOTS - 1);
+    const known = this.userNames[slot] as string;
+    if (known.length === length && text.startsWith(known, from)) return known;
+    const name = text.slice(from, to);
+    this.userNames[slot] = name;
+    return name;
   }
 
   /** The last anchor on the line from `anchor` on; keeps the next one after it. */
@@ -145,6 +167,10 @@ export class CheckoutReader {
     return anchor;
   }
 }
+
+/** Longest user name remembered by CheckoutReader.userName (longer slices are not copies). */
+const SHORT_NAME = 12;
+const USER_NAME_SLOTS = 1024;
 
 /** How far before a line's end its `), start ` anchor is looked for first. */
 const TAIL_WINDOW = 96;
@@ -227,7 +253,7 @@ function readStartTail(line: string, at: number, end: number): number {
   while (i < end) {
     const c = line.charCodeAt(i);
     if (c === 44 /* , */) {
-      if (line.startsWith(", PID: ", i)) {
+      if (isPidAt(line, i)) {
         const pidEnd = digitRunEnd(line, i + 7, 15);
         if (pidEnd === i + 7) return -1;
         i = pidEnd;
@@ -251,6 +277,18 @@ function readStartTail(line: string, at: number, end: number): number {
     suffixes++;
   }
   return count;
+}
+
+/** Whether `, PID: ` is at `at` (whose `,` the caller has seen), compared code by code. */
+function isPidAt(line: string, at: number): boolean {
+  return (
+    line.charCodeAt(at + 2) === 80 /* P */ &&
+    line.charCodeAt(at + 3) === 73 /* I */ &&
+    line.charCodeAt(at + 4) === 68 /* D */ &&
+    line.charCodeAt(at + 5) === 58 /* : */ &&
+    line.charCodeAt(at + 1) === 32 &&
+    line.charCodeAt(at + 6) === 32
+  );
 }
 
 /** The index after `(linger: a / b)` at `at`, or -1. */

@@ -522,8 +522,13 @@ function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
   const close = trimmed.indexOf('"', 1);
   if (close < 0 || !trimmed.startsWith(" v", close + 1)) return false;
   const versionStart = close + 3;
-  const versionEnd = trimmed.indexOf(", vendor: ", versionStart);
-  if (versionEnd <= versionStart || hasSpaceOrComma(trimmed, versionStart, versionEnd)) {
+  // the first comma must open `, vendor: `: a later one would leave a comma in the version
+  const versionEnd = trimmed.indexOf(",", versionStart);
+  if (
+    versionEnd <= versionStart ||
+    !trimmed.startsWith(", vendor: ", versionEnd) ||
+    hasSpaceOrComma(trimmed, versionStart, versionEnd)
+  ) {
     return false;
   }
   const vendorStart = versionEnd + 10;
@@ -535,7 +540,9 @@ function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
   if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0) {
     block.version = version;
   }
-  const expiryAt = trimmed.indexOf(", expiry: ", vendorEnd);
+  const expiryAt = trimmed.startsWith(", expiry: ", vendorEnd)
+    ? vendorEnd
+    : trimmed.indexOf(", expiry: ", vendorEnd);
   if (expiryAt >= 0) {
     let expiryEnd = trimmed.indexOf(",", expiryAt + 10);
     if (expiryEnd < 0) expiryEnd = trimmed.length;
