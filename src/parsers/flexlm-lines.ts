@@ -66,7 +66,7 @@ function versionGroupFrom(
 }
 
 /**
- * Reads the checkout lines of one output in place. It keeps where the next `), start ` and
+ * Reads the checkout lines of an output in place (`start` it on the output first). It keeps where the next `), start ` and
  * the next `(v` are, so each of those is searched through the output once, never twice.
  */
 export class CheckoutReader {
@@ -77,7 +77,20 @@ export class CheckoutReader {
   /** short user names already read, by a hash of their text: see `userName` */
   private readonly userNames: string[] = new Array<string>(USER_NAME_SLOTS).fill("");
 
-  constructor(private readonly text: string) {}
+  private text = "";
+
+  /** Starts on an output: forgets the previous one's cursors and names. */
+  start(text: string): void {
+    this.text = text;
+    this.nextAnchor = -2;
+    this.nextVersion = -2;
+    this.userNames.fill("");
+  }
+
+  /** Lets go of the output. */
+  finish(): void {
+    this.text = "";
+  }
 
   /**
    * A `), start ` anchor on the line `[lineStart, lineEnd)`, or -1 when it has none; `read`

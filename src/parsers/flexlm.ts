@@ -126,10 +126,24 @@ function comparePart(
 
 /** Accumulates the report: one FeatureUsage per feature name and vendor. */
 class ReportBuilder {
-  readonly warnings: string[] = [];
+  warnings: string[] = [];
   /** by feature name as printed (one tool run prints a name one way); one entry per vendor */
-  private readonly byName = new Map<string, FeatureUsage[]>();
-  private readonly ordered: FeatureUsage[] = [];
+  private byName = new Map<string, FeatureUsage[]>();
+  private ordered: FeatureUsage[] = [];
+
+  /** Starts an empty report; `finish` hands it over. */
+  start(): void {
+    this.warnings = [];
+    this.byName = new Map();
+    this.ordered = [];
+  }
+
+  /** The report's features and warnings, which the builder then lets go of. */
+  finish(): { features: FeatureUsage[]; warnings: string[] } {
+    const report = { features: this.ordered, warnings: this.warnings };
+    this.start();
+    return report;
+  }
 
   add(block: FeatureBlock, inferredVendor: string | undefined): void {
     const counts = block.counts;
@@ -190,10 +204,6 @@ class ReportBuilder {
       known.version = usage.version;
     }
     if (usage.expires !== undefined) known.expires = earlierExpiry(known.expires, usage.expires);
-  }
-
-  features(): FeatureUsage[] {
-    return this.ordered;
   }
 }
 
@@ -257,9 +267,35 @@ function earlierExpiry(a: string | undefined, b: string): string {
   return a < b ? a : b;
 }
 
+/**
+ * The reader and the report builder of every parse, started on each output and emptied
+ * after it (parses are synchronous, so they never overlap). Not fresh ones per parse: the
+ * fields of a class instance make a shape that lives only while some instance does, and
+ * the optimised code of the class's methods is thrown away whenever a full garbage
+ * collection finds none left, which between two large parses it always does; each parse
+ * would then run slower code until that code is compiled again.
+ */
+const sharedReader = new CheckoutReader();
+const sharedBuilder = new ReportBuilder();
+
 /** Reads `lmutil lmstat -a` / `-f FEATURE` output. */
 export function parseLmstat(output: string): ParsedReport {
-  const report = new ReportBuilder();
+  sharedReader.start(output);
+  sharedBuilder.start();
+  try {
+    return readLmstat(output, sharedReader, sharedBuilder);
+  } finally {
+    sharedReader.finish();
+    sharedBuilder.finish();
+  }
+}
+
+/** parseLmstat with the reader and builder started on `output`. */
+function readLmstat(
+  output: string,
+  checkouts: CheckoutReader,
+  report: ReportBuilder,
+): ParsedReport {
   const downLines: { lineNumber: number; text: string }[] = [];
   let serverLines = 0;
   let blocksSeen = 0;
@@ -270,7 +306,6 @@ export function parseLmstat(output: string): ParsedReport {
 
   // Lines are cut here rather than with splitLines, and checkout lines are read in place:
   // one pass, no array of every line.
-  const checkouts = new CheckoutReader(output);
   let position = 0;
   let lineNumber = 0;
   while (position < output.length) {
@@ -438,7 +473,7 @@ function finishReport(
   for (const down of downLines) {
     report.warnings.push(describe(down.lineNumber, "part of the license path is down", down.text));
   }
-  return { type: "flexlm", features: report.features(), warnings: report.warnings };
+  return { type: "flexlm", ...report.finish() };
 }
 
 /** A feature block without a pool header belongs to the server's only vendor daemon, if so. */
