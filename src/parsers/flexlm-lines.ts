@@ -17,9 +17,6 @@ export const QUEUED_ANCHOR = ") queued for ";
 const QUEUED_TAIL = /^(\d{1,10}) licenses?\s*$/;
 const RESERVATION = /^(\d{1,10}) RESERVATIONs? for (\S+) (.+) \(([^()]*)\)\s*$/;
 
-/** What every checkout line has right after its `(server/port handle` group. */
-export const CHECKOUT_ANCHOR = START_ANCHOR;
-
 const isBlank = (code: number): boolean => code === 32 || code === 9;
 
 /**
@@ -66,8 +63,9 @@ function versionGroupFrom(
 }
 
 /**
- * Reads the checkout lines of an output in place (`start` it on the output first). It keeps where the next `), start ` and
- * the next `(v` are, so each of those is searched through the output once, never twice.
+ * Reads the checkout lines of an output in place, once `start`ed on it. It keeps where the
+ * next `), start ` and the next `(v` are, so no part of the output is searched for them
+ * more than twice, and remembers short user names (see `userName`).
  */
 export class CheckoutReader {
   /** -2: not searched yet; -1: none left */
@@ -192,7 +190,7 @@ const TAIL_WINDOW = 96;
  * The checkout on the line `text[lineStart, lineEnd)` whose `), start ` anchor is at `anchor`;
  * undefined when the line does not have that shape.
  */
-export function parseCheckoutIn(
+function parseCheckoutIn(
   text: string,
   lineStart: number,
   lineEnd: number,
