@@ -43,9 +43,91 @@ export function normaliseFlexlmExpiry(text: string): string | undefined {
   const month = MONTHS[monthText];
   const day = Number(dayText);
   if (month === undefined || day < 1 || day > 31) return undefined;
-  const year = Number(yearText);
+  return isoDate(Number(yearText), month, day);
+}
+
+/** Whether a UTF-16 code unit is white space to `\s` and String.prototype.trim. */
+export function isWhiteSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** A month's three lowercase letters as one number, for a lookup without a slice. */
+const monthCode = (text: string, at: number): number =>
+  (text.charCodeAt(at) << 16) | (text.charCodeAt(at + 1) << 8) | text.charCodeAt(at + 2);
+const MONTH_BY_CODE = new Map(
+  Object.entries(MONTHS).map(([name, number]) => [monthCode(name, 0), number]),
+);
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+const isLowerAsciiLetter = (code: number): boolean => code >= 97 && code <= 122;
+
+/** The value of the digits `text[from, to)`, which the caller has checked. */
+function digitsValue(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + (text.charCodeAt(i) - 48);
+  return value;
+}
+
+/**
+ * normaliseFlexlmExpiry(text.slice(from, to)). The forms every pool header carries,
+ * `permanent…` and a lowercase `D-mon-YYYY` with nothing around it, are read in place;
+ * anything else is sliced and left to normaliseFlexlmExpiry.
+ */
+export function readFlexlmExpiryAt(text: string, from: number, to: number): string | undefined {
+  if (text.startsWith("permanent", from)) return "permanent";
+  let dayEnd = from;
+  while (dayEnd < to && dayEnd - from < 2 && isDigit(text.charCodeAt(dayEnd))) dayEnd++;
+  const monthAt = dayEnd + 1;
+  const yearAt = monthAt + 4;
+  const inPlace =
+    dayEnd > from &&
+    yearAt < to &&
+    to - yearAt <= 4 &&
+    text.charCodeAt(dayEnd) === 45 /* - */ &&
+    isLowerAsciiLetter(text.charCodeAt(monthAt)) &&
+    isLowerAsciiLetter(text.charCodeAt(monthAt + 1)) &&
+    isLowerAsciiLetter(text.charCodeAt(monthAt + 2)) &&
+    text.charCodeAt(monthAt + 3) === 45 &&
+    allDigits(text, yearAt, to);
+  if (!inPlace) return normaliseFlexlmExpiry(text.slice(from, to));
+  const month = MONTH_BY_CODE.get(monthCode(text, monthAt));
+  const day = digitsValue(text, from, dayEnd);
+  if (month === undefined || day < 1 || day > 31) return undefined;
+  return isoDate(digitsValue(text, yearAt, to), month, day);
+}
+
+function allDigits(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** `permanent` for year 0, else `YYYY-MM-DD` (year up to 9999, zero-padded), built in one go. */
+function isoDate(year: number, month: string, day: number): string {
   if (year === 0) return "permanent";
-  return `${String(year).padStart(4, "0")}-${month}-${String(day).padStart(2, "0")}`;
+  const digit = (value: number, unit: number): number => 48 + (Math.floor(value / unit) % 10);
+  return String.fromCharCode(
+    digit(year, 1000),
+    digit(year, 100),
+    digit(year, 10),
+    digit(year, 1),
+    45,
+    month.charCodeAt(0),
+    month.charCodeAt(1),
+    45,
+    digit(day, 10),
+    digit(day, 1),
+  );
 }
 
 const DOWN_TEXT =

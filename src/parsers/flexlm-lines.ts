@@ -1,3 +1,5 @@
+import { readCount } from "./text.js";
+
 /**
  * The per-line grammar inside an lmstat `Users of` block. Checkout lines are anchored on their
  * right-hand part, `(vVER) (server/port handle), start …`, because user and display names may
@@ -11,16 +13,9 @@ export interface CheckoutLine {
 }
 
 const START_ANCHOR = "), start ";
-const QUEUED_ANCHOR = ") queued for ";
+export const QUEUED_ANCHOR = ") queued for ";
 const QUEUED_TAIL = /^(\d{1,10}) licenses?\s*$/;
 const RESERVATION = /^(\d{1,10}) RESERVATIONs? for (\S+) (.+) \(([^()]*)\)\s*$/;
-
-export function hasQueuedAnchor(trimmed: string): boolean {
-  return trimmed.lastIndexOf(QUEUED_ANCHOR) >= 0;
-}
-
-/** What every checkout line has right after its `(server/port handle` group. */
-export const CHECKOUT_ANCHOR = START_ANCHOR;
 
 const isBlank = (code: number): boolean => code === 32 || code === 9;
 
@@ -39,25 +34,194 @@ function versionGroupStart(text: string, lineStart: number, handleClose: number)
 }
 
 /**
- * The checkout on the line `text[lineStart, lineEnd)` whose `), start ` anchor is at `anchor`;
- * undefined when the line does not have that shape. Works in place (indent and trailing blanks
- * included) so the hot path allocates nothing but the result.
+ * versionGroupStart for a line whose first `(v` at or after `lineStart` is at `firstVersion`
+ * (-1 if none). The usual line, where that `(v` group is followed by the handle group and
+ * nothing else, is confirmed by short forward searches; any other line gets the exact rule
+ * above, whose lastIndexOf calls are runtime calls and cost several times more.
  */
-export function parseCheckoutIn(
+function versionGroupFrom(
+  text: string,
+  lineStart: number,
+  handleClose: number,
+  firstVersion: number,
+): number {
+  if (firstVersion < 0 || firstVersion >= handleClose) return -1;
+  // the first `)` after `(v` closes the version group and opens the handle group: `) (`
+  const joint = text.indexOf(")", firstVersion);
+  if (
+    text.charCodeAt(joint + 1) !== 32 ||
+    text.charCodeAt(joint + 2) !== 40 /* ( */ ||
+    // no other `)` up to the handle's close, so no later `) (`
+    text.indexOf(")", joint + 1) !== handleClose ||
+    // no other `(` inside the version group, so no later `(v` before the joint
+    text.indexOf("(", firstVersion + 1) !== joint + 2
+  ) {
+    return versionGroupStart(text, lineStart, handleClose);
+  }
+  const slash = text.indexOf("/", joint);
+  return slash < 0 || slash > handleClose ? -1 : firstVersion;
+}
+
+/**
+ * Reads the checkout lines of an output in place, once `start`ed on it. It keeps where the
+ * next `), start ` and the next `(v` are, so no part of the output is searched for them
+ * more than twice, and remembers short user names (see `userName`).
+ */
+export class CheckoutReader {
+  /** -2: not searched yet; -1: none left */
+  private nextAnchor = -2;
+  private nextVersion = -2;
+
+  /** short user names already read, by a hash of their text: see `userName` */
+  private readonly userNames: string[] = new Array<string>(USER_NAME_SLOTS).fill("");
+
+  private text = "";
+
+  /** Starts on an output: forgets the previous one's cursors and names. */
+  start(text: string): void {
+    this.text = text;
+    this.nextAnchor = -2;
+    this.nextVersion = -2;
+    this.userNames.fill("");
+  }
+
+  /** Lets go of the output. */
+  finish(): void {
+    this.text = "";
+  }
+
+  /**
+   * A `), start ` anchor on the line `[lineStart, lineEnd)`, or -1 when it has none; `read`
+   * moves on to the line's last anchor where that matters. A checkout's anchor sits in the
+   * last few dozen characters, so the line's end is probed first; only when that fails is
+   * the line searched from its start, and the anchor found kept (`nextAnchor`) for the lines
+   * up to it, so that no part of the output is searched more than twice.
+   */
+  anchorIn(lineStart: number, lineEnd: number): number {
+    const text = this.text;
+    let next = this.nextAnchor;
+    if (next === -1) return -1;
+    if (next >= lineStart) return next < lineEnd ? next : -1;
+    const windowStart = lineEnd - TAIL_WINDOW;
+    if (windowStart > lineStart) {
+      const probe = text.indexOf(START_ANCHOR, windowStart);
+      if (probe >= 0 && probe < lineEnd) {
+        // left behind the next line's start: that line searches afresh
+        this.nextAnchor = probe;
+        return probe;
+      }
+    }
+    next = text.indexOf(START_ANCHOR, lineStart);
+    this.nextAnchor = next;
+    return next >= 0 && next < lineEnd ? next : -1;
+  }
+
+  /**
+   * The checkout on the line `[lineStart, lineEnd)` that holds the anchor `anchor`; undefined
+   * when the line does not have that shape. Works in place (indent and trailing blanks
+   * included), so the hot path allocates nothing but the result.
+   */
+  read(lineStart: number, lineEnd: number, anchor: number): CheckoutLine | undefined {
+    const text = this.text;
+    // the tail first: its `M/D` bounds the slash search of versionGroupFrom to this line
+    let count = readStartTail(text, anchor + START_ANCHOR.length, lineEnd);
+    if (count < 0) {
+      // a tail that reads holds no further anchor; one that does not may: use the last
+      const last = this.lastAnchor(anchor, lineEnd);
+      if (last === anchor) return undefined;
+      anchor = last;
+      count = readStartTail(text, anchor + START_ANCHOR.length, lineEnd);
+      if (count < 0) return undefined;
+    }
+    let firstVersion = this.nextVersion;
+    if (firstVersion !== -1 && firstVersion < lineStart) {
+      firstVersion = text.indexOf("(v", lineStart);
+      this.nextVersion = firstVersion;
+    }
+    const versionOpen = versionGroupFrom(text, lineStart, anchor, firstVersion);
+    const hostIndex = holderHost(text, lineStart, versionOpen);
+    if (hostIndex < 0) return undefined;
+    return {
+      username: this.userName(tokenStarts[0] as number, tokenEnds[hostIndex - 1] as number),
+      host: text.slice(tokenStarts[hostIndex] as number, tokenEnds[hostIndex] as number),
+      count,
+    };
+  }
+
+  /**
+   * `text.slice(from, to)`, or the equal string read before. A large output repeats a few
+   * user names many times; a short slice is a copy, and every copy kept in the report is
+   * copied again by the garbage collector, which costs more than this lookup.
+   */
+  private userName(from: number, to: number): string {
+    const text = this.text;
+    const length = to - from;
+    if (length > SHORT_NAME) return text.slice(from, to);
+    let hash = length;
+    for (let i = from; i < to; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
+    const slot = hash & (USER_NAME_SLOTS - 1);
+    const known = this.userNames[slot] as string;
+    if (known.length === length && text.startsWith(known, from)) return known;
+    const name = text.slice(from, to);
+    this.userNames[slot] = name;
+    return name;
+  }
+
+  /** The last anchor on the line from `anchor` on; keeps the next one after it. */
+  private lastAnchor(anchor: number, lineEnd: number): number {
+    let next = this.text.indexOf(START_ANCHOR, anchor + 1);
+    while (next >= 0 && next < lineEnd) {
+      anchor = next;
+      next = this.text.indexOf(START_ANCHOR, next + 1);
+    }
+    this.nextAnchor = next;
+    return anchor;
+  }
+}
+
+/** Longest user name remembered by CheckoutReader.userName (longer slices are not copies). */
+const SHORT_NAME = 12;
+const USER_NAME_SLOTS = 1024;
+
+/** How far before a line's end its `), start ` anchor is looked for first. */
+const TAIL_WINDOW = 96;
+
+/**
+ * The checkout on the line `text[lineStart, lineEnd)` whose `), start ` anchor is at `anchor`;
+ * undefined when the line does not have that shape.
+ */
+function parseCheckoutIn(
   text: string,
   lineStart: number,
   lineEnd: number,
   anchor: number,
 ): CheckoutLine | undefined {
-  const versionOpen = versionGroupStart(text, lineStart, anchor);
-  if (versionOpen <= lineStart) return undefined;
   const count = readStartTail(text, anchor + START_ANCHOR.length, lineEnd);
   if (count < 0) return undefined;
+  return checkoutBefore(text, lineStart, versionGroupStart(text, lineStart, anchor), count);
+}
+
+/**
+ * Splits the holder `user host [display]` between the line start and the `(vVER)` group into
+ * tokenStarts/tokenEnds; the index of the host token, or -1.
+ */
+function holderHost(text: string, lineStart: number, versionOpen: number): number {
+  if (versionOpen <= lineStart) return -1;
   let from = lineStart;
   while (from < versionOpen && isBlank(text.charCodeAt(from))) from++;
   let to = versionOpen;
   while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
-  const hostIndex = findHost(text, from, to);
+  return findHost(text, from, to);
+}
+
+/** The checkout whose holder ends where the `(vVER)` group opens. */
+function checkoutBefore(
+  text: string,
+  lineStart: number,
+  versionOpen: number,
+  count: number,
+): CheckoutLine | undefined {
+  const hostIndex = holderHost(text, lineStart, versionOpen);
   if (hostIndex < 0) return undefined;
   return {
     username: text.slice(tokenStarts[0] as number, tokenEnds[hostIndex - 1] as number),
@@ -66,19 +230,17 @@ export function parseCheckoutIn(
   };
 }
 
-/** Reads `digits` at `at`: the value, with the index after it in `digitsEnd`; -1 if none. */
-let digitsEnd = 0;
-function readDigits(line: string, at: number, maxDigits: number): number {
-  let value = 0;
+/** The end of the run of at most `maxDigits` digits at `at` (`at` itself when none). */
+function digitRunEnd(text: string, at: number, maxDigits: number): number {
+  const limit = at + maxDigits;
   let i = at;
-  while (i < line.length && i - at < maxDigits) {
-    const c = line.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    value = value * 10 + (c - 48);
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    // written so that NaN (past the end of the text) stops the run
+    if (!(c >= 48 && c <= 57)) break;
     i++;
   }
-  digitsEnd = i;
-  return i === at ? -1 : value;
+  return i;
 }
 
 /**
@@ -87,40 +249,67 @@ function readDigits(line: string, at: number, maxDigits: number): number {
  * Hand-written because it runs once per checkout and a regex match allocates.
  */
 function readStartTail(line: string, at: number, end: number): number {
-  let i = line.indexOf(" ", at);
-  if (i <= at || i >= end) return -1;
-  if (readDigits(line, i + 1, 2) < 0 || line.charCodeAt(digitsEnd) !== 47 /* / */) return -1;
-  if (readDigits(line, digitsEnd + 1, 2) < 0 || line.charCodeAt(digitsEnd) !== 32) return -1;
-  if (readDigits(line, digitsEnd + 1, 2) < 0 || line.charCodeAt(digitsEnd) !== 58 /* : */)
-    return -1;
-  const minuteAt = digitsEnd + 1;
-  if (readDigits(line, minuteAt, 2) < 0 || digitsEnd !== minuteAt + 2) return -1;
-  i = digitsEnd;
+  const space = line.indexOf(" ", at);
+  if (space <= at || space >= end) return -1;
+  const monthEnd = digitRunEnd(line, space + 1, 2);
+  if (monthEnd === space + 1 || line.charCodeAt(monthEnd) !== 47 /* / */) return -1;
+  const dayEnd = digitRunEnd(line, monthEnd + 1, 2);
+  if (dayEnd === monthEnd + 1 || line.charCodeAt(dayEnd) !== 32) return -1;
+  const hourEnd = digitRunEnd(line, dayEnd + 1, 2);
+  if (hourEnd === dayEnd + 1 || line.charCodeAt(hourEnd) !== 58 /* : */) return -1;
+  let i = digitRunEnd(line, hourEnd + 1, 2);
+  if (i !== hourEnd + 3) return -1;
   let count = 1;
   let suffixes = 0;
   while (i < end) {
-    if (line.startsWith(", PID: ", i)) {
-      if (readDigits(line, i + 7, 15) < 0) return -1;
-      i = digitsEnd;
-    } else if (suffixes === 0 && line.startsWith(", ", i) && readDigits(line, i + 2, 10) >= 0) {
-      count = readDigits(line, i + 2, 10);
-      if (!line.startsWith(" license", digitsEnd)) return -1;
-      i = digitsEnd + 8;
-      if (line.charCodeAt(i) === 115 /* s */) i++;
-    } else if (isBlank(line.charCodeAt(i))) {
-      let j = i;
+    const c = line.charCodeAt(i);
+    if (c === 44 /* , */) {
+      if (isPidAt(line, i)) {
+        const pidEnd = digitRunEnd(line, i + 7, 15);
+        if (pidEnd === i + 7) return -1;
+        i = pidEnd;
+      } else {
+        const countEnd = suffixes === 0 ? digitRunEnd(line, i + 2, 10) : i + 2;
+        if (countEnd === i + 2 || line.charCodeAt(i + 1) !== 32) return -1;
+        if (!line.startsWith(" license", countEnd)) return -1;
+        count = readCount(line, i + 2, countEnd);
+        i = countEnd + 8;
+        if (line.charCodeAt(i) === 115 /* s */) i++;
+      }
+    } else if (isBlank(c)) {
+      let j = i + 1;
       while (j < end && isBlank(line.charCodeAt(j))) j++;
       if (j === end) return count;
-      if (!line.startsWith("(linger: ", j)) return -1;
-      if (readDigits(line, j + 9, 15) < 0 || !line.startsWith(" / ", digitsEnd)) return -1;
-      if (readDigits(line, digitsEnd + 3, 15) < 0 || line.charCodeAt(digitsEnd) !== 41) return -1;
-      i = digitsEnd + 1;
+      i = lingerEnd(line, j);
+      if (i < 0) return -1;
     } else {
       return -1;
     }
     suffixes++;
   }
   return count;
+}
+
+/** Whether `, PID: ` is at `at` (whose `,` the caller has seen), compared code by code. */
+function isPidAt(line: string, at: number): boolean {
+  return (
+    line.charCodeAt(at + 2) === 80 /* P */ &&
+    line.charCodeAt(at + 3) === 73 /* I */ &&
+    line.charCodeAt(at + 4) === 68 /* D */ &&
+    line.charCodeAt(at + 5) === 58 /* : */ &&
+    line.charCodeAt(at + 1) === 32 &&
+    line.charCodeAt(at + 6) === 32
+  );
+}
+
+/** The index after `(linger: a / b)` at `at`, or -1. */
+function lingerEnd(line: string, at: number): number {
+  if (!line.startsWith("(linger: ", at)) return -1;
+  const firstEnd = digitRunEnd(line, at + 9, 15);
+  if (firstEnd === at + 9 || !line.startsWith(" / ", firstEnd)) return -1;
+  const secondEnd = digitRunEnd(line, firstEnd + 3, 15);
+  if (secondEnd === firstEnd + 3 || line.charCodeAt(secondEnd) !== 41 /* ) */) return -1;
+  return secondEnd + 1;
 }
 
 /** A checkout line (trimmed or not), or undefined when it does not have that shape. */
@@ -155,11 +344,17 @@ export function parseReservationLine(trimmed: string): ReservationLine | undefin
 const tokenStarts: number[] = [];
 const tokenEnds: number[] = [];
 
-function samePrefix(text: string, a: number, b: number, length: number): boolean {
-  for (let i = 0; i < length; i++) {
-    if (text.charCodeAt(a + i) !== text.charCodeAt(b + i)) return false;
-  }
-  return true;
+const HOSTNAME_TOKEN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Whether the token `line[start, end)` is hostname-like and the text at `next` starts with it.
+ * Compared as two slices and checked by a regex, natively: hosts are often long FQDNs, and a
+ * charCodeAt loop over them costs twice as much.
+ */
+function isHostPrefixOf(line: string, start: number, end: number, next: number): boolean {
+  if (line.charCodeAt(start) !== line.charCodeAt(next)) return false;
+  const token = line.slice(start, end);
+  return token === line.slice(next, next + end - start) && HOSTNAME_TOKEN.test(token);
 }
 
 function isHostnameToken(line: string, from: number, to: number): boolean {
@@ -190,7 +385,8 @@ function findHost(line: string, from: number, to: number): number {
   if (n < 2) return -1;
   if (n <= 3) return 1;
   for (let k = 2; k < n; k++) {
-    if (line.startsWith("/dev/", tokenStarts[k] as number)) return k - 1;
+    const start = tokenStarts[k] as number;
+    if (line.charCodeAt(start) === 47 /* / */ && line.startsWith("/dev/", start)) return k - 1;
   }
   for (let k = 1; k < n - 1; k++) {
     const start = tokenStarts[k] as number;
@@ -198,8 +394,7 @@ function findHost(line: string, from: number, to: number): number {
     const next = tokenStarts[k + 1] as number;
     if (
       (tokenEnds[k + 1] as number) - next >= end - start &&
-      samePrefix(line, start, next, end - start) &&
-      isHostnameToken(line, start, end)
+      isHostPrefixOf(line, start, end, next)
     ) {
       return k;
     }

@@ -1,12 +1,12 @@
 import { ParseError, ServerError } from "./errors.js";
-import { normaliseFlexlmExpiry } from "./flexlm-expiry.js";
+import { isWhiteSpace, readFlexlmExpiryAt } from "./flexlm-expiry.js";
 import {
-  CHECKOUT_ANCHOR,
-  hasQueuedAnchor,
-  parseCheckoutIn,
+  CheckoutReader,
+  QUEUED_ANCHOR,
   parseQueuedLine,
   parseReservationLine,
 } from "./flexlm-lines.js";
+import { readCount } from "./text.js";
 import type {
   CommandOptions,
   FeatureUsage,
@@ -50,6 +50,8 @@ const VENDOR_UP = /^(\S+): UP\b/;
 /** Whole-run errors, per-server and vendor-daemon errors (`(-15,570:111 …)`, `(-97,121)`). */
 const DOWN_LINE =
   /\(-\d{1,4},\d+|^Error getting status|lmgrd is not running|Cannot connect to license server|Cannot read data from license server|vendor daemon is down/i;
+
+const isBlank = (code: number): boolean => code === 32 || code === 9;
 
 function describe(lineNumber: number, message: string, text: string): string {
   return `line ${lineNumber}: ${message}: ${JSON.stringify(text)}`;
@@ -124,10 +126,24 @@ function comparePart(
 
 /** Accumulates the report: one FeatureUsage per feature name and vendor. */
 class ReportBuilder {
-  readonly warnings: string[] = [];
+  warnings: string[] = [];
   /** by feature name as printed (one tool run prints a name one way); one entry per vendor */
-  private readonly byName = new Map<string, FeatureUsage[]>();
-  private readonly ordered: FeatureUsage[] = [];
+  private byName = new Map<string, FeatureUsage[]>();
+  private ordered: FeatureUsage[] = [];
+
+  /** Starts an empty report; `finish` hands it over. */
+  start(): void {
+    this.warnings = [];
+    this.byName = new Map();
+    this.ordered = [];
+  }
+
+  /** The report's features and warnings, which the builder then lets go of. */
+  finish(): { features: FeatureUsage[]; warnings: string[] } {
+    const report = { features: this.ordered, warnings: this.warnings };
+    this.start();
+    return report;
+  }
 
   add(block: FeatureBlock, inferredVendor: string | undefined): void {
     const counts = block.counts;
@@ -151,28 +167,7 @@ class ReportBuilder {
       );
       return;
     }
-    const vendor = block.vendor ?? inferredVendor;
-    const usage: FeatureUsage =
-      counts.kind === "counted"
-        ? {
-            feature: block.feature,
-            total: counts.total,
-            used: counts.used,
-            reserved: block.reserved,
-            uses: block.uses,
-          }
-        : {
-            feature: block.feature,
-            total: UNLIMITED_TOTAL,
-            used: block.useSum,
-            reserved: block.reserved,
-            uses: block.uses,
-            unlimited: true,
-          };
-    usage.queued = block.queued;
-    if (vendor !== undefined) usage.vendor = vendor;
-    if (block.version !== undefined) usage.version = block.version;
-    if (block.expires !== undefined) usage.expires = block.expires;
+    const usage = usageOf(block, counts, block.vendor ?? inferredVendor);
     if (counts.kind === "counted" && block.useSum + block.reserved > counts.used) {
       this.warnings.push(
         describe(
@@ -188,7 +183,7 @@ class ReportBuilder {
   /** Same feature and vendor twice (several servers in a license path): sum, keep every use. */
   private merge(usage: FeatureUsage): void {
     const sameName = this.byName.get(usage.feature);
-    const known = sameName?.find((other) => other.vendor === usage.vendor);
+    const known = sameName && sameVendor(sameName, usage.vendor);
     if (!known) {
       if (sameName) sameName.push(usage);
       else this.byName.set(usage.feature, [usage]);
@@ -210,10 +205,59 @@ class ReportBuilder {
     }
     if (usage.expires !== undefined) known.expires = earlierExpiry(known.expires, usage.expires);
   }
+}
 
-  features(): FeatureUsage[] {
-    return this.ordered;
+/**
+ * The block as a FeatureUsage, its fields in the report's order. The usual block (vendor,
+ * version and expiry known) is one object literal: its shape outlives each report, so the
+ * code that builds it stays optimised from one run to the next.
+ */
+function usageOf(
+  block: FeatureBlock,
+  counts: Extract<HeaderCounts, { kind: "counted" | "uncounted" }>,
+  vendor: string | undefined,
+): FeatureUsage {
+  const { feature, reserved, uses, queued, version, expires } = block;
+  if (vendor !== undefined && version !== undefined && expires !== undefined) {
+    return counts.kind === "counted"
+      ? {
+          feature,
+          total: counts.total,
+          used: counts.used,
+          reserved,
+          uses,
+          queued,
+          vendor,
+          version,
+          expires,
+        }
+      : {
+          feature,
+          total: UNLIMITED_TOTAL,
+          used: block.useSum,
+          reserved,
+          uses,
+          unlimited: true,
+          queued,
+          vendor,
+          version,
+          expires,
+        };
   }
+  const usage: FeatureUsage =
+    counts.kind === "counted"
+      ? { feature, total: counts.total, used: counts.used, reserved, uses }
+      : { feature, total: UNLIMITED_TOTAL, used: block.useSum, reserved, uses, unlimited: true };
+  usage.queued = queued;
+  if (vendor !== undefined) usage.vendor = vendor;
+  if (version !== undefined) usage.version = version;
+  if (expires !== undefined) usage.expires = expires;
+  return usage;
+}
+
+function sameVendor(usages: FeatureUsage[], vendor: string | undefined): FeatureUsage | undefined {
+  for (const usage of usages) if (usage.vendor === vendor) return usage;
+  return undefined;
 }
 
 /** The earlier of two normalised expiries; a finite date wins over `permanent`. */
@@ -223,9 +267,35 @@ function earlierExpiry(a: string | undefined, b: string): string {
   return a < b ? a : b;
 }
 
+/**
+ * The reader and the report builder of every parse, started on each output and emptied
+ * after it (parses are synchronous, so they never overlap). Not fresh ones per parse: the
+ * fields of a class instance make a shape that lives only while some instance does, and
+ * the optimised code of the class's methods is thrown away whenever a full garbage
+ * collection finds none left, which between two large parses it always does; each parse
+ * would then run slower code until that code is compiled again.
+ */
+const sharedReader = new CheckoutReader();
+const sharedBuilder = new ReportBuilder();
+
 /** Reads `lmutil lmstat -a` / `-f FEATURE` output. */
 export function parseLmstat(output: string): ParsedReport {
-  const report = new ReportBuilder();
+  sharedReader.start(output);
+  sharedBuilder.start();
+  try {
+    return readLmstat(output, sharedReader, sharedBuilder);
+  } finally {
+    sharedReader.finish();
+    sharedBuilder.finish();
+  }
+}
+
+/** parseLmstat with the reader and builder started on `output`. */
+function readLmstat(
+  output: string,
+  checkouts: CheckoutReader,
+  report: ReportBuilder,
+): ParsedReport {
   const downLines: { lineNumber: number; text: string }[] = [];
   let serverLines = 0;
   let blocksSeen = 0;
@@ -235,11 +305,9 @@ export function parseLmstat(output: string): ParsedReport {
   let block: FeatureBlock | undefined;
 
   // Lines are cut here rather than with splitLines, and checkout lines are read in place:
-  // one pass, no array of every line. `nextAnchor` caches where the next `), start ` is, so
-  // finding checkout lines costs one forward search through the whole output.
+  // one pass, no array of every line.
   let position = 0;
   let lineNumber = 0;
-  let nextAnchor = -2;
   while (position < output.length) {
     let newline = output.indexOf("\n", position);
     if (newline < 0) newline = output.length;
@@ -249,16 +317,10 @@ export function parseLmstat(output: string): ParsedReport {
     lineNumber++;
     if (end === lineStart) continue;
 
-    if (block && nextAnchor !== -1) {
-      if (nextAnchor < lineStart) nextAnchor = output.indexOf(CHECKOUT_ANCHOR, lineStart);
-      if (nextAnchor >= 0 && nextAnchor < end) {
-        let anchor = nextAnchor;
-        nextAnchor = output.indexOf(CHECKOUT_ANCHOR, anchor + 1);
-        while (nextAnchor >= 0 && nextAnchor < end) {
-          anchor = nextAnchor;
-          nextAnchor = output.indexOf(CHECKOUT_ANCHOR, anchor + 1);
-        }
-        const use = parseCheckoutIn(output, lineStart, end, anchor);
+    if (block) {
+      const anchor = checkouts.anchorIn(lineStart, end);
+      if (anchor >= 0) {
+        const use = checkouts.read(lineStart, end, anchor);
         if (use) {
           block.uses.push(use);
           block.useSum += use.count;
@@ -275,12 +337,26 @@ export function parseLmstat(output: string): ParsedReport {
       }
     }
     let first = lineStart;
-    while (first < end && (output.charCodeAt(first) === 32 || output.charCodeAt(first) === 9)) {
-      first++;
-    }
+    while (first < end && isBlank(output.charCodeAt(first))) first++;
     if (first === end) continue;
-    // pool details (`floating license`, `vendor_string: …`) carry nothing we count
-    if (block && isPoolDetailAt(output, first)) continue;
+    if (block) {
+      // the block's frequent lines, classified by their first non-blank character in place
+      // pool details (`floating license`, `vendor_string: …`) carry nothing we count
+      if (isPoolDetailAt(output, first)) continue;
+      if (output.charCodeAt(first) === 34 /* " */) {
+        // the indent is blanks and `"` is not one: the trimmed line starts at `first`
+        if (!readPoolHeader(block, output.slice(first, end).trim())) {
+          report.warnings.push(
+            describe(
+              lineNumber,
+              `pool header in "${block.feature}" not understood`,
+              output.slice(lineStart, end),
+            ),
+          );
+        }
+        continue;
+      }
+    }
     const line = output.slice(lineStart, end);
     const trimmed = line.trim();
     if (trimmed === "") continue;
@@ -305,7 +381,7 @@ export function parseLmstat(output: string): ParsedReport {
         }
         continue;
       }
-      if (hasQueuedAnchor(trimmed)) {
+      if (trimmed.includes(QUEUED_ANCHOR)) {
         const queued = parseQueuedLine(trimmed);
         if (queued !== undefined) block.queued += queued;
         else
@@ -369,13 +445,27 @@ export function parseLmstat(output: string): ParsedReport {
     report.warnings.push(describe(lineNumber, "line not understood", line));
   }
   if (block) report.add(block, soleVendor(vendors));
+  return finishReport(report, firstText, blocksSeen > 0, serverLines > 0, downLines);
+}
 
+/**
+ * The report, or the error an output without feature usage amounts to. Kept out of
+ * parseLmstat: code that runs once, after its loop, would otherwise throw away that loop's
+ * optimised code on every run (its type feedback is gone after each full garbage collection).
+ */
+function finishReport(
+  report: ReportBuilder,
+  firstText: { lineNumber: number; text: string } | undefined,
+  anyBlock: boolean,
+  anyServerLine: boolean,
+  downLines: { lineNumber: number; text: string }[],
+): ParsedReport {
   if (!firstText) throw new ParseError("empty lmstat output");
-  if (blocksSeen === 0) {
+  if (!anyBlock) {
     const down = downLines[0];
     if (down)
       throw new ServerError("the license server is not available", down.lineNumber, down.text);
-    if (serverLines === 0) {
+    if (!anyServerLine) {
       throw new ParseError("no FlexLM status in the output", firstText.lineNumber, firstText.text);
     }
     report.warnings.push("the server reports no feature usage");
@@ -383,7 +473,7 @@ export function parseLmstat(output: string): ParsedReport {
   for (const down of downLines) {
     report.warnings.push(describe(down.lineNumber, "part of the license path is down", down.text));
   }
-  return { type: "flexlm", features: report.features(), warnings: report.warnings };
+  return { type: "flexlm", ...report.finish() };
 }
 
 /** A feature block without a pool header belongs to the server's only vendor daemon, if so. */
@@ -396,13 +486,18 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
   let colon = trimmed.indexOf(":  (", USERS_OF.length);
   if (colon < 0) colon = trimmed.indexOf(": (", USERS_OF.length);
   if (colon <= USERS_OF.length) return undefined;
-  const inner = trimmed.slice(colon + 1).trim();
-  if (!inner.startsWith("(") || !inner.endsWith(")")) return undefined;
+  // the counts group opens after the one or two spaces matched above and must close the line
+  const open = trimmed.charCodeAt(colon + 2) === 40 /* ( */ ? colon + 2 : colon + 3;
+  if (trimmed.charCodeAt(trimmed.length - 1) !== 41 /* ) */ || open === trimmed.length - 1) {
+    return undefined;
+  }
   return {
     feature: trimmed.slice(USERS_OF.length, colon),
     lineNumber,
     lineText: line,
-    counts: readHeaderCounts(inner.slice(1, -1)),
+    counts:
+      readCountedAt(trimmed, open + 1, trimmed.length - 1) ??
+      readHeaderCounts(trimmed.slice(open + 1, -1)),
     // every field set up front, so all blocks share one shape
     vendor: undefined,
     version: undefined,
@@ -414,15 +509,44 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
   };
 }
 
-// Real outputs repeat one expiry across runs of pools: remember the last one read.
-let lastExpiryText = "";
-let lastExpiry: string | undefined;
-function cachedExpiry(text: string): string | undefined {
-  if (text !== lastExpiryText) {
-    lastExpiry = normaliseFlexlmExpiry(text);
-    lastExpiryText = text;
+/**
+ * COUNTED_HEADER read in place, as it matches `text[from, to)`; undefined when it does not
+ * (the caller then asks readHeaderCounts). One runs per feature block.
+ */
+function readCountedAt(text: string, from: number, to: number): HeaderCounts | undefined {
+  if (!text.startsWith("Total of ", from)) return undefined;
+  const totalEnd = digitRunEnd(text, from + 9, to, 10);
+  const issuedAt = licensesEnd(text, from + 9, totalEnd);
+  if (issuedAt < 0 || !text.startsWith(" issued;", issuedAt)) return undefined;
+  let next = issuedAt + 8;
+  while (next < to && isWhiteSpace(text.charCodeAt(next))) next++;
+  if (next === issuedAt + 8 || !text.startsWith("Total of ", next)) return undefined;
+  const usedEnd = digitRunEnd(text, next + 9, to, 10);
+  const inUseAt = licensesEnd(text, next + 9, usedEnd);
+  if (inUseAt < 0 || inUseAt + 7 !== to || !text.startsWith(" in use", inUseAt)) return undefined;
+  return {
+    kind: "counted",
+    total: readCount(text, from + 9, totalEnd),
+    used: readCount(text, next + 9, usedEnd),
+  };
+}
+
+/** The end of the digits at `from` (at most `maxDigits`, before `to`). */
+function digitRunEnd(text: string, from: number, to: number, maxDigits: number): number {
+  const limit = Math.min(to, from + maxDigits);
+  let i = from;
+  while (i < limit) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) break;
+    i++;
   }
-  return lastExpiry;
+  return i;
+}
+
+/** After digits `[digitsFrom, digitsEnd)`: the index after ` license` or ` licenses`, or -1. */
+function licensesEnd(text: string, digitsFrom: number, digitsEnd: number): number {
+  if (digitsEnd === digitsFrom || !text.startsWith(" license", digitsEnd)) return -1;
+  return text.charCodeAt(digitsEnd + 8) === 115 /* s */ ? digitsEnd + 9 : digitsEnd + 8;
 }
 
 /**
@@ -432,37 +556,66 @@ function cachedExpiry(text: string): string | undefined {
 function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
   const close = trimmed.indexOf('"', 1);
   if (close < 0 || !trimmed.startsWith(" v", close + 1)) return false;
-  const versionEnd = trimmed.indexOf(", vendor: ", close + 3);
-  if (versionEnd <= close + 3) return false;
-  const version = trimmed.slice(close + 3, versionEnd);
-  if (/[\s,]/.test(version)) return false;
+  const versionStart = close + 3;
+  // the first comma must open `, vendor: `: a later one would leave a comma in the version
+  const versionEnd = trimmed.indexOf(",", versionStart);
+  if (
+    versionEnd <= versionStart ||
+    !trimmed.startsWith(", vendor: ", versionEnd) ||
+    hasSpaceOrComma(trimmed, versionStart, versionEnd)
+  ) {
+    return false;
+  }
   const vendorStart = versionEnd + 10;
   let vendorEnd = trimmed.indexOf(",", vendorStart);
   if (vendorEnd < 0) vendorEnd = trimmed.length;
-  const vendor = trimmed.slice(vendorStart, vendorEnd);
-  if (vendor === "" || /\s/.test(vendor)) return false;
-  block.vendor ??= vendor;
+  if (vendorEnd === vendorStart || hasSpace(trimmed, vendorStart, vendorEnd)) return false;
+  block.vendor ??= trimmed.slice(vendorStart, vendorEnd);
+  const version = trimmed.slice(versionStart, versionEnd);
   if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0) {
     block.version = version;
   }
-  const expiryAt = trimmed.indexOf(", expiry: ", vendorEnd);
+  const expiryAt = trimmed.startsWith(", expiry: ", vendorEnd)
+    ? vendorEnd
+    : trimmed.indexOf(", expiry: ", vendorEnd);
   if (expiryAt >= 0) {
     let expiryEnd = trimmed.indexOf(",", expiryAt + 10);
     if (expiryEnd < 0) expiryEnd = trimmed.length;
-    const expires = cachedExpiry(trimmed.slice(expiryAt + 10, expiryEnd));
+    const expires = readFlexlmExpiryAt(trimmed, expiryAt + 10, expiryEnd);
     if (expires === undefined) return false;
     block.expires = earlierExpiry(block.expires, expires);
   }
   return true;
 }
 
+/** Whether `text[from, to)` holds a `\s` (what the regex calls white space) or a comma. */
+function hasSpaceOrComma(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 44 || isWhiteSpace(code)) return true;
+  }
+  return false;
+}
+
+function hasSpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (isWhiteSpace(text.charCodeAt(i))) return true;
+  return false;
+}
+
+/** Pool details (`floating license`, `vendor_string: …`): told apart by their first letter. */
 function isPoolDetailAt(text: string, at: number): boolean {
-  return (
-    text.startsWith("floating license", at) ||
-    text.startsWith("vendor_string:", at) ||
-    text.startsWith("nodelocked license", at) ||
-    text.startsWith("uncounted nodelocked license", at)
-  );
+  switch (text.charCodeAt(at)) {
+    case 102 /* f */:
+      return text.startsWith("floating license", at);
+    case 118 /* v */:
+      return text.startsWith("vendor_string:", at);
+    case 110 /* n */:
+      return text.startsWith("nodelocked license", at);
+    case 117 /* u */:
+      return text.startsWith("uncounted nodelocked license", at);
+    default:
+      return false;
+  }
 }
 
 function isPreamble(trimmed: string): boolean {

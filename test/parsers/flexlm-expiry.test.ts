@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError, UNLIMITED_TOTAL } from "../../src/parsers/index.js";
+import { isWhiteSpace, readFlexlmExpiryAt } from "../../src/parsers/flexlm-expiry.js";
 import { normaliseFlexlmExpiry, parseLmstatExpiryTable } from "../../src/parsers/flexlm.js";
 
 const fixture = (name: string): string =>
@@ -107,5 +108,40 @@ describe("normaliseFlexlmExpiry", () => {
     ["soon", undefined],
   ])("%s → %s", (text, expected) => {
     expect(normaliseFlexlmExpiry(text)).toBe(expected);
+  });
+});
+
+describe("readFlexlmExpiryAt, the in-place reader of pool header expiries", () => {
+  it.each([
+    "31-dec-2026",
+    "1-jan-0",
+    "01-jan-0000",
+    "7-feb-99",
+    "31-Dec-2026",
+    " 5-mar-2026",
+    "5-mar-2026 ",
+    "32-jan-2026",
+    "0-jan-2026",
+    "5-xyz-2026",
+    "5-mar-12345",
+    "123-mar-2026",
+    "5-mar-",
+    "permanent",
+    "permanent(no expiration date)",
+    "PERMANENT",
+    "",
+  ])("%j reads as normaliseFlexlmExpiry does", (expiry) => {
+    const text = `, expiry: ${expiry}, x`;
+    const from = 10;
+    expect(readFlexlmExpiryAt(text, from, from + expiry.length)).toBe(
+      normaliseFlexlmExpiry(expiry),
+    );
+  });
+
+  it("treats as white space exactly what \\s does", () => {
+    for (let code = 0; code < 0x10000; code++) {
+      if (isWhiteSpace(code) !== /\s/.test(String.fromCharCode(code)))
+        expect.unreachable(`${code}`);
+    }
   });
 });

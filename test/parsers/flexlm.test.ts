@@ -401,6 +401,41 @@ describe("flexlm parser on composed outputs", () => {
     ]);
   });
 
+  it("reads checkout lines by their last `), start ` anchor and expiries in every form", () => {
+    const text = lmstat(
+      [
+        "Users of solver:  (Total of 9 licenses issued;\tTotal of 8 licenses in use)",
+        "",
+        '  "solver" v1, vendor: acme, expiry: 31-Dec-2026',
+        '  "solver" v2, vendor: acme, expiry: 1-jan-0',
+        "  floating license",
+        "",
+        // an anchor in the display, far from the line end
+        `    ann n1 ${"x".repeat(60)}), start Sun 11/22 9:05 (v1) (lic1/27000 1), start Sun 11/22 9:05, 2 licenses`,
+        // an anchor after the tail
+        "    bob n2 /dev/pts/2 (v1) (lic1/27000 2), start Sun 11/22 9:05, 2 licenses), start Mon 11/23 10:00",
+        // a `(v` in the display
+        "    cy n3 n3:0 (vnc) (v2) (lic1/27000 3), start Sun 11/22 9:05, 3 licenses",
+        '  "solver" v3, vendor: acme, expiry: 5-xyz-2026',
+      ].join("\n"),
+    );
+    const report = flexlmParser.parse(text);
+    expect(feature(report, "solver")).toMatchObject({
+      total: 9,
+      used: 8,
+      version: "3",
+      expires: "2026-12-31",
+      uses: [
+        { username: `ann n1 ${"x".repeat(60)}), start`, host: "Sun", count: 2 },
+        { username: "bob", host: "n2", count: 1 },
+        { username: "cy", host: "n3", count: 3 },
+      ],
+    });
+    expect(report.warnings).toEqual([
+      'line 23: pool header in "solver" not understood: "  \\"solver\\" v3, vendor: acme, expiry: 5-xyz-2026"',
+    ]);
+  });
+
   it("leaves out a feature whose counts it cannot read, with a warning", () => {
     const report = flexlmParser.parse(
       lmstat("Users of solver:  (Total of many licenses issued;  Total of 2 licenses in use)\n"),
