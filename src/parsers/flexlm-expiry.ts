@@ -46,22 +46,6 @@ export function normaliseFlexlmExpiry(text: string): string | undefined {
   return isoDate(Number(yearText), month, day);
 }
 
-/** Whether a UTF-16 code unit is white space to `\s` and String.prototype.trim. */
-export function isWhiteSpace(code: number): boolean {
-  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
-
 /** A month's three lowercase letters as one number, for a lookup without a slice. */
 const monthCode = (text: string, at: number): number =>
   (text.charCodeAt(at) << 16) | (text.charCodeAt(at + 1) << 8) | text.charCodeAt(at + 2);

@@ -1,4 +1,5 @@
 import { readCount } from "./text.js";
+import { ShortStrings } from "./scan.js";
 
 /**
  * The per-line grammar inside an lmstat `Users of` block. Checkout lines are anchored on their
@@ -65,15 +66,15 @@ function versionGroupFrom(
 /**
  * Reads the checkout lines of an output in place, once `start`ed on it. It keeps where the
  * next `), start ` and the next `(v` are, so no part of the output is searched for them
- * more than twice, and remembers short user names (see `userName`).
+ * more than twice, and remembers short user names (ShortStrings).
  */
 export class CheckoutReader {
   /** -2: not searched yet; -1: none left */
   private nextAnchor = -2;
   private nextVersion = -2;
 
-  /** short user names already read, by a hash of their text: see `userName` */
-  private readonly userNames: string[] = new Array<string>(USER_NAME_SLOTS).fill("");
+  /** short user names already read (ShortStrings) */
+  private readonly userNames = new ShortStrings();
 
   private text = "";
 
@@ -82,7 +83,7 @@ export class CheckoutReader {
     this.text = text;
     this.nextAnchor = -2;
     this.nextVersion = -2;
-    this.userNames.fill("");
+    this.userNames.start(text);
   }
 
   /** Lets go of the output. */
@@ -142,29 +143,10 @@ export class CheckoutReader {
     const hostIndex = holderHost(text, lineStart, versionOpen);
     if (hostIndex < 0) return undefined;
     return {
-      username: this.userName(tokenStarts[0] as number, tokenEnds[hostIndex - 1] as number),
+      username: this.userNames.slice(tokenStarts[0] as number, tokenEnds[hostIndex - 1] as number),
       host: text.slice(tokenStarts[hostIndex] as number, tokenEnds[hostIndex] as number),
       count,
     };
-  }
-
-  /**
-   * `text.slice(from, to)`, or the equal string read before. A large output repeats a few
-   * user names many times; a short slice is a copy, and every copy kept in the report is
-   * copied again by the garbage collector, which costs more than this lookup.
-   */
-  private userName(from: number, to: number): string {
-    const text = this.text;
-    const length = to - from;
-    if (length > SHORT_NAME) return text.slice(from, to);
-    let hash = length;
-    for (let i = from; i < to; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
-    const slot = hash & (USER_NAME_SLOTS - 1);
-    const known = this.userNames[slot] as string;
-    if (known.length === length && text.startsWith(known, from)) return known;
-    const name = text.slice(from, to);
-    this.userNames[slot] = name;
-    return name;
   }
 
   /** The last anchor on the line from `anchor` on; keeps the next one after it. */
@@ -178,10 +160,6 @@ export class CheckoutReader {
     return anchor;
   }
 }
-
-/** Longest user name remembered by CheckoutReader.userName (longer slices are not copies). */
-const SHORT_NAME = 12;
-const USER_NAME_SLOTS = 1024;
 
 /** How far before a line's end its `), start ` anchor is looked for first. */
 const TAIL_WINDOW = 96;

@@ -1,5 +1,6 @@
 import { ParseError, ServerError } from "./errors.js";
-import { isWhiteSpace, readFlexlmExpiryAt } from "./flexlm-expiry.js";
+import { readFlexlmExpiryAt } from "./flexlm-expiry.js";
+import { isWhitespaceCode } from "./scan.js";
 import {
   CheckoutReader,
   QUEUED_ANCHOR,
@@ -519,7 +520,7 @@ function readCountedAt(text: string, from: number, to: number): HeaderCounts | u
   const issuedAt = licensesEnd(text, from + 9, totalEnd);
   if (issuedAt < 0 || !text.startsWith(" issued;", issuedAt)) return undefined;
   let next = issuedAt + 8;
-  while (next < to && isWhiteSpace(text.charCodeAt(next))) next++;
+  while (next < to && isWhitespaceCode(text.charCodeAt(next))) next++;
   if (next === issuedAt + 8 || !text.startsWith("Total of ", next)) return undefined;
   const usedEnd = digitRunEnd(text, next + 9, to, 10);
   const inUseAt = licensesEnd(text, next + 9, usedEnd);
@@ -592,13 +593,13 @@ function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
 function hasSpaceOrComma(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const code = text.charCodeAt(i);
-    if (code === 44 || isWhiteSpace(code)) return true;
+    if (code === 44 || isWhitespaceCode(code)) return true;
   }
   return false;
 }
 
 function hasSpace(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (isWhiteSpace(text.charCodeAt(i))) return true;
+  for (let i = from; i < to; i++) if (isWhitespaceCode(text.charCodeAt(i))) return true;
   return false;
 }
 

@@ -183,8 +183,11 @@ export class UnusualWhitespace {
 }
 
 const SHORT_SLOTS = 1024;
-/** Longer values are sliced every time: comparing them would cost more than it saves. */
-const SHORT_MAX = 16;
+/**
+ * Longest value remembered: V8 copies the characters of a shorter slice, while a longer one
+ * is a small view into the output, so remembering it would save little.
+ */
+const SHORT_MAX = 12;
 
 /**
  * Short slices of the output (user names, expiry dates), one string per distinct value
@@ -196,7 +199,13 @@ const SHORT_MAX = 16;
 export class ShortStrings {
   private readonly slots = new Array<string>(SHORT_SLOTS).fill("");
 
-  constructor(private readonly text: string) {}
+  constructor(private text = "") {}
+
+  /** Starts on another output, forgetting the values of the previous one. */
+  start(text: string): void {
+    this.text = text;
+    this.slots.fill("");
+  }
 
   slice(from: number, to: number): string {
     const length = to - from;
