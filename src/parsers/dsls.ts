@@ -11,7 +11,7 @@ import { HEADER_START, readHeader } from "./dsls-header.js";
 import { LicenseRows } from "./dsls-licenses.js";
 import { ParseError, ServerError } from "./errors.js";
 import { keepClassesWarm } from "./scan.js";
-import { LineCursor, splitLines } from "./text.js";
+import { LineCursor, lineAround, lineNumberAt, splitLines } from "./text.js";
 import type { ParsedReport, Parser } from "./types.js";
 
 const SERVER_ERROR = /Cannot connect to server\b.*/i;
@@ -64,9 +64,12 @@ function headerPositions(output: string): number[] {
   const beforeCsv = headers[0] === undefined ? output : output.slice(0, headers[0]);
   const error = SERVER_ERROR.exec(beforeCsv);
   if (error) {
-    const cursor = new LineCursor(output);
-    while (cursor.advance() && cursor.end <= error.index);
-    throw new ServerError(`DSLicSrv reports: ${error[0].trim()}`, cursor.number, cursor.line());
+    const line = lineAround(output, error.index);
+    throw new ServerError(
+      `DSLicSrv reports: ${error[0].trim()}`,
+      lineNumberAt(output, line.start),
+      line.text,
+    );
   }
   return headers;
 }

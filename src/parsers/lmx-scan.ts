@@ -3,6 +3,7 @@
  * each finds its few candidate lines with a native search instead of testing every line.
  */
 import { isWhitespaceCode } from "./scan.js";
+import { lineAround, lineNumberAt } from "./text.js";
 
 /** A line of the output: 1-based number, offset of its first character, text without `\r\n`. */
 export interface OutputLine {
@@ -26,8 +27,8 @@ export function findServerErrorLine(output: string): OutputLine | undefined {
   const mention = /license server/gi;
   while (mention.test(output)) {
     const line = lineAround(output, mention.lastIndex - 1);
-    if (SERVER_ERRORS.some((re) => re.test(line.text))) return numberedLine(output, line);
-    mention.lastIndex = line.start + line.text.length + 1;
+    if (SERVER_ERRORS.some((re) => re.test(line.text))) return numbered(output, line);
+    mention.lastIndex = line.end + 1;
   }
   return undefined;
 }
@@ -37,7 +38,7 @@ export function findXmlStartLine(output: string): OutputLine | undefined {
   for (let open = output.indexOf("<"); open >= 0; open = output.indexOf("<", open + 1)) {
     if (!opensItsLine(output, open)) continue;
     const line = lineAround(output, open);
-    if (XML_START.test(line.text.trim())) return numberedLine(output, line);
+    if (XML_START.test(line.text.trim())) return numbered(output, line);
   }
   return undefined;
 }
@@ -51,20 +52,6 @@ function opensItsLine(output: string, position: number): boolean {
   return true;
 }
 
-/** The line holding `position`, cut as splitLines cuts it. */
-function lineAround(output: string, position: number): Omit<OutputLine, "number"> {
-  const start = output.lastIndexOf("\n", position - 1) + 1;
-  const newline = output.indexOf("\n", position);
-  let end = newline < 0 ? output.length : newline;
-  if (newline > start && output.charCodeAt(newline - 1) === 13) end = newline - 1;
-  return { start, text: output.slice(start, end) };
-}
-
-/** Adds the line's number: counted only for the line found, as counting walks the output. */
-function numberedLine(output: string, line: Omit<OutputLine, "number">): OutputLine {
-  let number = 1;
-  for (let i = output.indexOf("\n"); i >= 0 && i < line.start; i = output.indexOf("\n", i + 1)) {
-    number++;
-  }
-  return { number, start: line.start, text: line.text };
+function numbered(output: string, line: { start: number; text: string }): OutputLine {
+  return { number: lineNumberAt(output, line.start), start: line.start, text: line.text };
 }

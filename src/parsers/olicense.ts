@@ -22,7 +22,7 @@ import {
   trimmedEnd,
   trimmedSlice,
 } from "./scan.js";
-import { LineCursor, parseCount, readCount } from "./text.js";
+import { LineCursor, lineAround, lineNumberAt, parseCount, readCount } from "./text.js";
 import type { FeatureUsage, ParsedReport, Parser } from "./types.js";
 
 const SERVER_ERROR = /^\s*OlComm\s+\d+\b.*$/;
@@ -78,32 +78,17 @@ export function parseOlixtool(output: string): ParsedReport {
  * word first: real outputs do not contain it, and the word search is far cheaper than a line walk.
  */
 function throwIfServerError(output: string): void {
-  let at = output.indexOf(SERVER_ERROR_WORD);
-  while (at >= 0) {
-    const start = output.lastIndexOf("\n", at) + 1;
-    const newline = output.indexOf("\n", at);
-    const end = newline < 0 ? output.length : newline;
-    const line = output.slice(
-      start,
-      newline > start && output[newline - 1] === "\r" ? end - 1 : end,
-    );
-    if (SERVER_ERROR.test(line)) {
+  for (let at = output.indexOf(SERVER_ERROR_WORD); at >= 0;) {
+    const line = lineAround(output, at);
+    if (SERVER_ERROR.test(line.text)) {
       throw new ServerError(
-        `olixtool reports an error: ${line.trim()}`,
-        lineNumberAt(output, start),
-        line,
+        `olixtool reports an error: ${line.text.trim()}`,
+        lineNumberAt(output, line.start),
+        line.text,
       );
     }
-    at = newline < 0 ? -1 : output.indexOf(SERVER_ERROR_WORD, newline);
+    at = output.indexOf(SERVER_ERROR_WORD, line.end + 1);
   }
-}
-
-function lineNumberAt(output: string, position: number): number {
-  let lineNumber = 1;
-  for (let i = output.indexOf("\n"); i >= 0 && i < position; i = output.indexOf("\n", i + 1)) {
-    lineNumber++;
-  }
-  return lineNumber;
 }
 
 /**

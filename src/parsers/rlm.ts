@@ -1,7 +1,7 @@
 import { ParseError, ServerError } from "./errors.js";
 import { RlmLineShapes } from "./rlm-lines.js";
 import { hasOnlyPlainWhitespace, keepClassesWarm, NextIndex, NextMatch } from "./scan.js";
-import { LineCursor, parseCount, readCount, splitLines } from "./text.js";
+import { LineCursor, lineAround, lineNumberAt, parseCount, readCount, splitLines } from "./text.js";
 import { ProductTotals } from "./rlm-totals.js";
 import type { LicenseUse, ParsedReport, Parser } from "./types.js";
 
@@ -101,28 +101,13 @@ export function parseRlmstat(output: string): ParsedReport {
 function throwIfServerError(text: string): void {
   const words = /connect|license server/gi;
   for (let match = words.exec(text); match; match = words.exec(text)) {
-    const start = text.lastIndexOf("\n", match.index) + 1;
-    const end = lineEnd(text, start);
-    const raw = text.slice(start, end);
+    const { start, end, text: raw } = lineAround(text, match.index);
     const line = raw.trim();
     if (SERVER_ERROR_PATTERNS.some((re) => re.test(line))) {
       throw new ServerError("rlm server is not reachable", lineNumberAt(text, start), raw);
     }
     words.lastIndex = end + 1;
   }
-}
-
-/** Where the line starting at `start` ends, without its `\r\n` or `\n` (as splitLines cuts). */
-function lineEnd(text: string, start: number): number {
-  const newline = text.indexOf("\n", start);
-  if (newline < 0) return text.length;
-  return newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-}
-
-function lineNumberAt(text: string, start: number): number {
-  let number = 1;
-  for (let i = text.indexOf("\n"); i >= 0 && i < start; i = text.indexOf("\n", i + 1)) number++;
-  return number;
 }
 
 /** The first non-blank lines as `N: text`, for a ParseError about the whole output. */

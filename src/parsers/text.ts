@@ -69,6 +69,30 @@ export class LineCursor {
 keepClassesWarm(new LineCursor(""));
 
 /**
+ * The line holding `position` (not a line feed), cut as splitLines cuts it: `[start, end)`
+ * without its `\r\n` or `\n`. For the few lines a whole-output search lands on.
+ */
+export function lineAround(
+  text: string,
+  position: number,
+): { start: number; end: number; text: string } {
+  const start = text.lastIndexOf("\n", position - 1) + 1;
+  const newline = text.indexOf("\n", position);
+  let end = newline < 0 ? text.length : newline;
+  if (newline > start && text.charCodeAt(newline - 1) === 13) end = newline - 1;
+  return { start, end, text: text.slice(start, end) };
+}
+
+/** The 1-based number of the line holding `position`: counted only when a message needs it. */
+export function lineNumberAt(text: string, position: number): number {
+  let number = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < position; i = text.indexOf("\n", i + 1)) {
+    number++;
+  }
+  return number;
+}
+
+/**
  * The non-negative integer written in `text[from, to)` (digits only, at most 15), or -1.
  * Allocation-free counterpart of parseCount for hot paths; callers raise the ParseError.
  */

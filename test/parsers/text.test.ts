@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LineCursor, readCount, splitLines } from "../../src/parsers/text.js";
+import {
+  LineCursor,
+  lineAround,
+  lineNumberAt,
+  readCount,
+  splitLines,
+} from "../../src/parsers/text.js";
 
 function cursorLines(text: string): { lines: string[]; numbers: number[] } {
   const cursor = new LineCursor(text);
@@ -48,5 +54,21 @@ describe("readCount", () => {
     for (const text of ["", "-1", " 1", "1.5", "1e3", "1234567890123456", "12a"]) {
       expect(readCount(text, 0, text.length)).toBe(-1);
     }
+  });
+});
+
+describe("lineAround and lineNumberAt", () => {
+  it("cut the line holding a position as splitLines cuts it, and number it", () => {
+    const text = "first\r\nsecond line\nthird";
+    const second = lineAround(text, text.indexOf("line"));
+    expect(second).toEqual({ start: 7, end: 18, text: "second line" });
+    expect(lineNumberAt(text, second.start)).toBe(2);
+    expect(lineAround(text, 2)).toEqual({ start: 0, end: 5, text: "first" });
+    expect(lineAround(text, text.length - 1)).toEqual({ start: 19, end: 24, text: "third" });
+    expect(lineNumberAt(text, text.length - 1)).toBe(3);
+  });
+
+  it("keep a lone carriage return at the end of the text, as splitLines does", () => {
+    expect(lineAround("a\nb\r", 2).text).toBe("b\r");
   });
 });
