@@ -9,6 +9,7 @@ import {
 } from "./lsdyna-programs.js";
 import {
   ShortStrings,
+  keepClassesWarm,
   UnusualWhitespace,
   isBlankText,
   isWhitespaceCode,
@@ -92,12 +93,6 @@ function throwServerError(text: string): void {
 
 /** One pass over the output, collecting program rows, holders, queued users and warnings. */
 class QrunReader {
-  /**
-   * Never read: it keeps the hidden classes of a reader and its cursor alive. V8 holds them
-   * only while some object has them and drops code optimized for a class that died, so
-   * without it every large parse, its predecessor's reader collected, would start slow.
-   */
-  private static readonly idle = new QrunReader("");
   sawTable = false;
   readonly programs: ProgramRow[] = objectArray();
   readonly running: RunningUse[] = [];
@@ -359,6 +354,9 @@ class QrunReader {
     this.queuedBy.set(key, (this.queuedBy.get(key) ?? 0) + 1);
   }
 }
+
+// keeps the classes of a reader and its helpers alive between parses (see keepClassesWarm)
+keepClassesWarm(new QrunReader(""));
 
 /**
  * An empty array whose elements V8 already takes for objects. A fresh `[]` starts as an
