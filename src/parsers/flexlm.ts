@@ -1,5 +1,6 @@
 import { ParseError, ServerError } from "./errors.js";
 import { readFlexlmExpiryAt } from "./flexlm-expiry.js";
+import { FeatureIndex } from "./flexlm-feature-index.js";
 import { isWhitespaceCode } from "./scan.js";
 import {
   CheckoutReader,
@@ -128,14 +129,14 @@ function comparePart(
 /** Accumulates the report: one FeatureUsage per feature name and vendor. */
 class ReportBuilder {
   warnings: string[] = [];
-  /** by feature name as printed (one tool run prints a name one way); one entry per vendor */
-  private byName = new Map<string, FeatureUsage[]>();
+  /** by feature name as printed (one tool run prints a name one way) and vendor */
+  private readonly index = new FeatureIndex();
   private ordered: FeatureUsage[] = [];
 
   /** Starts an empty report; `finish` hands it over. */
   start(): void {
     this.warnings = [];
-    this.byName = new Map();
+    this.index.clear();
     this.ordered = [];
   }
 
@@ -183,11 +184,8 @@ class ReportBuilder {
 
   /** Same feature and vendor twice (several servers in a license path): sum, keep every use. */
   private merge(usage: FeatureUsage): void {
-    const sameName = this.byName.get(usage.feature);
-    const known = sameName && sameVendor(sameName, usage.vendor);
+    const known = this.index.findOrAdd(usage, this.ordered);
     if (!known) {
-      if (sameName) sameName.push(usage);
-      else this.byName.set(usage.feature, [usage]);
       this.ordered.push(usage);
       return;
     }
@@ -254,11 +252,6 @@ function usageOf(
   if (version !== undefined) usage.version = version;
   if (expires !== undefined) usage.expires = expires;
   return usage;
-}
-
-function sameVendor(usages: FeatureUsage[], vendor: string | undefined): FeatureUsage | undefined {
-  for (const usage of usages) if (usage.vendor === vendor) return usage;
-  return undefined;
 }
 
 /** The earlier of two normalised expiries; a finite date wins over `permanent`. */
