@@ -1,4 +1,5 @@
 import { ParseError, ServerError } from "./errors.js";
+import { hasAt } from "./scan.js";
 import { splitLines } from "./text.js";
 import { UNLIMITED_TOTAL } from "./types.js";
 
@@ -36,7 +37,7 @@ const MONTHS: Record<string, string> = {
  */
 export function normaliseFlexlmExpiry(text: string): string | undefined {
   const value = text.trim().toLowerCase();
-  if (value.startsWith("permanent")) return "permanent";
+  if (hasAt(value, 0, "permanent")) return "permanent";
   const match = /^(\d{1,2})-([a-z]{3})-(\d{1,4})$/.exec(value);
   if (!match) return undefined;
   const [, dayText, monthText, yearText] = match as unknown as [string, string, string, string];
@@ -69,7 +70,7 @@ function digitsValue(text: string, from: number, to: number): number {
  * anything else is sliced and left to normaliseFlexlmExpiry.
  */
 export function readFlexlmExpiryAt(text: string, from: number, to: number): string | undefined {
-  if (text.startsWith("permanent", from)) return "permanent";
+  if (hasAt(text, from, "permanent")) return "permanent";
   let dayEnd = from;
   while (dayEnd < to && dayEnd - from < 2 && isDigit(text.charCodeAt(dayEnd))) dayEnd++;
   const monthAt = dayEnd + 1;
@@ -158,7 +159,7 @@ export function parseLmstatExpiryTable(output: string): LicenseExpiry[] {
     const line = lines[i] ?? "";
     const trimmed = line.trim();
     if (trimmed === "" || /^_+(\s+_+)*$/.test(trimmed)) continue;
-    if (trimmed.startsWith("NOTE:")) continue;
+    if (hasAt(trimmed, 0, "NOTE:")) continue;
     rows.push(parseExpiryRow(trimmed, vendorFirst, i + 1, line));
   }
   return rows;

@@ -1,5 +1,5 @@
 import { readCount } from "./text.js";
-import { ShortStrings } from "./scan.js";
+import { hasAt, ShortStrings } from "./scan.js";
 
 /**
  * The per-line grammar inside an lmstat `Users of` block. Checkout lines are anchored on their
@@ -249,7 +249,7 @@ function readStartTail(line: string, at: number, end: number): number {
       } else {
         const countEnd = suffixes === 0 ? digitRunEnd(line, i + 2, 10) : i + 2;
         if (countEnd === i + 2 || line.charCodeAt(i + 1) !== 32) return -1;
-        if (!line.startsWith(" license", countEnd)) return -1;
+        if (!hasAt(line, countEnd, " license")) return -1;
         count = readCount(line, i + 2, countEnd);
         i = countEnd + 8;
         if (line.charCodeAt(i) === 115 /* s */) i++;
@@ -282,9 +282,9 @@ function isPidAt(line: string, at: number): boolean {
 
 /** The index after `(linger: a / b)` at `at`, or -1. */
 function lingerEnd(line: string, at: number): number {
-  if (!line.startsWith("(linger: ", at)) return -1;
+  if (!hasAt(line, at, "(linger: ")) return -1;
   const firstEnd = digitRunEnd(line, at + 9, 15);
-  if (firstEnd === at + 9 || !line.startsWith(" / ", firstEnd)) return -1;
+  if (firstEnd === at + 9 || !hasAt(line, firstEnd, " / ")) return -1;
   const secondEnd = digitRunEnd(line, firstEnd + 3, 15);
   if (secondEnd === firstEnd + 3 || line.charCodeAt(secondEnd) !== 41 /* ) */) return -1;
   return secondEnd + 1;
@@ -364,7 +364,7 @@ function findHost(line: string, from: number, to: number): number {
   if (n <= 3) return 1;
   for (let k = 2; k < n; k++) {
     const start = tokenStarts[k] as number;
-    if (line.charCodeAt(start) === 47 /* / */ && line.startsWith("/dev/", start)) return k - 1;
+    if (line.charCodeAt(start) === 47 /* / */ && hasAt(line, start, "/dev/")) return k - 1;
   }
   for (let k = 1; k < n - 1; k++) {
     const start = tokenStarts[k] as number;

@@ -1,7 +1,7 @@
 import { ParseError, ServerError } from "./errors.js";
 import { readFlexlmExpiryAt } from "./flexlm-expiry.js";
 import { FeatureIndex } from "./flexlm-feature-index.js";
-import { isWhitespaceCode } from "./scan.js";
+import { hasAt, isWhitespaceCode } from "./scan.js";
 import {
   CheckoutReader,
   QUEUED_ANCHOR,
@@ -384,7 +384,7 @@ function readLmstat(
           );
         continue;
       }
-      if (!trimmed.startsWith(USERS_OF) && !trimmed.startsWith("License server status:")) {
+      if (!hasAt(trimmed, 0, USERS_OF) && !hasAt(trimmed, 0, "License server status:")) {
         if (DOWN_LINE.test(trimmed)) {
           downLines.push({ lineNumber, text: line });
         } else if (block.counts.kind !== "error") {
@@ -396,7 +396,7 @@ function readLmstat(
       }
     }
 
-    if (trimmed.startsWith(USERS_OF)) {
+    if (hasAt(trimmed, 0, USERS_OF)) {
       if (block) report.add(block, soleVendor(vendors));
       blocksSeen++;
       inVendorSection = false;
@@ -406,7 +406,7 @@ function readLmstat(
       }
       continue;
     }
-    if (trimmed.startsWith("License server status:")) {
+    if (hasAt(trimmed, 0, "License server status:")) {
       if (block) report.add(block, soleVendor(vendors));
       block = undefined;
       serverLines++;
@@ -414,7 +414,7 @@ function readLmstat(
       inVendorSection = false;
       continue;
     }
-    if (trimmed.startsWith("Vendor daemon status")) {
+    if (hasAt(trimmed, 0, "Vendor daemon status")) {
       serverLines++;
       inVendorSection = true;
       continue;
@@ -431,7 +431,7 @@ function readLmstat(
         continue;
       }
     }
-    if (trimmed.includes(": license server UP") || trimmed.startsWith("License file(s) on ")) {
+    if (trimmed.includes(": license server UP") || hasAt(trimmed, 0, "License file(s) on ")) {
       serverLines++;
       continue;
     }
@@ -508,16 +508,16 @@ function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBl
  * (the caller then asks readHeaderCounts). One runs per feature block.
  */
 function readCountedAt(text: string, from: number, to: number): HeaderCounts | undefined {
-  if (!text.startsWith("Total of ", from)) return undefined;
+  if (!hasAt(text, from, "Total of ")) return undefined;
   const totalEnd = digitRunEnd(text, from + 9, to, 10);
   const issuedAt = licensesEnd(text, from + 9, totalEnd);
-  if (issuedAt < 0 || !text.startsWith(" issued;", issuedAt)) return undefined;
+  if (issuedAt < 0 || !hasAt(text, issuedAt, " issued;")) return undefined;
   let next = issuedAt + 8;
   while (next < to && isWhitespaceCode(text.charCodeAt(next))) next++;
-  if (next === issuedAt + 8 || !text.startsWith("Total of ", next)) return undefined;
+  if (next === issuedAt + 8 || !hasAt(text, next, "Total of ")) return undefined;
   const usedEnd = digitRunEnd(text, next + 9, to, 10);
   const inUseAt = licensesEnd(text, next + 9, usedEnd);
-  if (inUseAt < 0 || inUseAt + 7 !== to || !text.startsWith(" in use", inUseAt)) return undefined;
+  if (inUseAt < 0 || inUseAt + 7 !== to || !hasAt(text, inUseAt, " in use")) return undefined;
   return {
     kind: "counted",
     total: readCount(text, from + 9, totalEnd),
@@ -539,7 +539,7 @@ function digitRunEnd(text: string, from: number, to: number, maxDigits: number):
 
 /** After digits `[digitsFrom, digitsEnd)`: the index after ` license` or ` licenses`, or -1. */
 function licensesEnd(text: string, digitsFrom: number, digitsEnd: number): number {
-  if (digitsEnd === digitsFrom || !text.startsWith(" license", digitsEnd)) return -1;
+  if (digitsEnd === digitsFrom || !hasAt(text, digitsEnd, " license")) return -1;
   return text.charCodeAt(digitsEnd + 8) === 115 /* s */ ? digitsEnd + 9 : digitsEnd + 8;
 }
 
@@ -549,13 +549,13 @@ function licensesEnd(text: string, digitsFrom: number, digitsEnd: number): numbe
  */
 function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
   const close = trimmed.indexOf('"', 1);
-  if (close < 0 || !trimmed.startsWith(" v", close + 1)) return false;
+  if (close < 0 || !hasAt(trimmed, close + 1, " v")) return false;
   const versionStart = close + 3;
   // the first comma must open `, vendor: `: a later one would leave a comma in the version
   const versionEnd = trimmed.indexOf(",", versionStart);
   if (
     versionEnd <= versionStart ||
-    !trimmed.startsWith(", vendor: ", versionEnd) ||
+    !hasAt(trimmed, versionEnd, ", vendor: ") ||
     hasSpaceOrComma(trimmed, versionStart, versionEnd)
   ) {
     return false;
@@ -569,7 +569,7 @@ function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
   if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0) {
     block.version = version;
   }
-  const expiryAt = trimmed.startsWith(", expiry: ", vendorEnd)
+  const expiryAt = hasAt(trimmed, vendorEnd, ", expiry: ")
     ? vendorEnd
     : trimmed.indexOf(", expiry: ", vendorEnd);
   if (expiryAt >= 0) {
@@ -600,13 +600,13 @@ function hasSpace(text: string, from: number, to: number): boolean {
 function isPoolDetailAt(text: string, at: number): boolean {
   switch (text.charCodeAt(at)) {
     case 102 /* f */:
-      return text.startsWith("floating license", at);
+      return hasAt(text, at, "floating license");
     case 118 /* v */:
-      return text.startsWith("vendor_string:", at);
+      return hasAt(text, at, "vendor_string:");
     case 110 /* n */:
-      return text.startsWith("nodelocked license", at);
+      return hasAt(text, at, "nodelocked license");
     case 117 /* u */:
-      return text.startsWith("uncounted nodelocked license", at);
+      return hasAt(text, at, "uncounted nodelocked license");
     default:
       return false;
   }
@@ -615,7 +615,7 @@ function isPoolDetailAt(text: string, at: number): boolean {
 function isPreamble(trimmed: string): boolean {
   return (
     /^(lmutil|lmstat) - Copyright/.test(trimmed) ||
-    trimmed.startsWith("Flexible License Manager status on") ||
+    hasAt(trimmed, 0, "Flexible License Manager status on") ||
     trimmed === "[Detecting lmgrd processes...]" ||
     trimmed === "Feature usage info:"
   );
