@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ShortStrings,
+  hasAt,
   NextIndex,
   UnusualWhitespace,
   NextMatch,
@@ -128,5 +129,18 @@ describe("ShortStrings", () => {
       [21, text.length],
     ].map(([from, to]) => strings.slice(from ?? 0, to ?? 0));
     expect(values).toEqual(["ann", "bob", "ann", "anne", "bob", "a-name-longer-than-sixteen"]);
+  });
+});
+
+describe("hasAt", () => {
+  it("answers as startsWith at every position, including ones the literal runs past", () => {
+    const text = "  floating license\r\nfloat";
+    for (const literal of ["floating license", "float", "f", "", "\r\n", "license\r\nfl"]) {
+      for (let at = 0; at <= text.length + 2; at++) {
+        expect(hasAt(text, at, literal), `${JSON.stringify(literal)} at ${at}`).toBe(
+          text.startsWith(literal, at),
+        );
+      }
+    }
   });
 });
