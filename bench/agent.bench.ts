@@ -56,6 +56,10 @@ function ports(index: number): number[] {
   ];
 }
 
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "lmkeeper-agent-bench-"));
   const tool = writeFakeTool(dir, resolve("fixtures/flexlm/lmstat_app2.txt"));
@@ -91,19 +95,26 @@ async function main(): Promise<void> {
     // Best of several parallel cycles, as the other benchmarks take the best of their runs: a
     // 2-second cycle is easily disturbed by other work, the 30-second serial one averages it out.
     const parallelMs: number[] = [];
+    const parallelCpuMs: number[] = [];
     for (let run = 0; run < PARALLEL_RUNS; run++) {
+      const cpuBefore = process.cpuUsage();
       const parallel = await cycle(CONCURRENCY);
+      parallelCpuMs.push(cpuMs(process.cpuUsage(cpuBefore)));
       check("parallel", parallel);
       parallelMs.push(parallel.durationMs);
     }
     const bestParallelMs = Math.min(...parallelMs);
+    const cpuBefore = process.cpuUsage();
     const serial = await cycle(1);
+    const serialCpuMs = cpuMs(process.cpuUsage(cpuBefore));
     check("serial", serial);
     const ratio = serial.durationMs / bestParallelMs;
     process.stdout.write(
       `${CONFIGURATIONS} configurations × ${SERVERS} servers: ${bestParallelMs.toFixed(0)} ms at concurrency ${CONCURRENCY} ` +
         `(best of ${parallelMs.map((ms) => ms.toFixed(0)).join(", ")}), ` +
-        `${serial.durationMs.toFixed(0)} ms at concurrency 1, ratio ${ratio.toFixed(1)}× (target ≥ ${TARGET_RATIO}×)\n`,
+        `${serial.durationMs.toFixed(0)} ms at concurrency 1, ratio ${ratio.toFixed(1)}× (target ≥ ${TARGET_RATIO}×)\n` +
+        `benchmark process CPU per cycle: ${parallelCpuMs.map((ms) => ms.toFixed(0)).join(", ")} ms at concurrency ${CONCURRENCY}, ` +
+        `${serialCpuMs.toFixed(0)} ms at concurrency 1\n`,
     );
     reportJson({
       configurations: CONFIGURATIONS,
@@ -115,6 +126,9 @@ async function main(): Promise<void> {
       cycleMs: Math.round(bestParallelMs),
       parallelRunsMs: parallelMs.map(Math.round),
       baselineConcurrency1Ms: Math.round(serial.durationMs),
+      // CPU of the whole benchmark process (agent and fake API, all threads), not of the tools
+      processCpuMsPerParallelCycle: parallelCpuMs.map(Math.round),
+      processCpuMsConcurrency1: Math.round(serialCpuMs),
       ratio: Number(ratio.toFixed(2)),
       targetRatio: TARGET_RATIO,
       meetsTarget: ratio >= TARGET_RATIO,

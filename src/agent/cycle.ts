@@ -69,8 +69,9 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   const configurations = await fetchConfigurations(deps, errors);
   if (configurations) {
+    const toolEnv = deps.toolEnv ?? snapshotEnv();
     const queries = await mapWithConcurrency(configurations, deps.concurrency, (configuration) =>
-      queryConfiguration(configuration, deps),
+      queryConfiguration(configuration, deps, toolEnv),
     );
     const jobs = await fetchJobs(deps, errors);
     let gone: Set<string> = new Set();
@@ -185,9 +186,18 @@ async function fetchJobs(deps: CycleDeps, errors: string[]): Promise<Job[] | und
   }
 }
 
+/**
+ * The agent's environment as a plain object, taken once per cycle: spawning with
+ * `process.env` itself reads every variable through its accessors again for each tool run.
+ */
+function snapshotEnv(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}
+
 async function queryConfiguration(
   configuration: Configuration,
   deps: CycleDeps,
+  toolEnv: NodeJS.ProcessEnv,
 ): Promise<ConfigurationQuery> {
   const type = configuration.type.toLowerCase();
   let parser: Parser;
@@ -206,7 +216,7 @@ async function queryConfiguration(
     ...(binary ? { binary } : {}),
     timeoutMs: deps.toolTimeoutMs,
     runTool: deps.runTool ?? defaultRunTool,
-    ...(deps.toolEnv ? { env: deps.toolEnv } : {}),
+    env: toolEnv,
     ignoreExitCode: EXIT_CODE_MEANINGLESS.has(type),
   });
   for (const attempt of outcome.attempts) {

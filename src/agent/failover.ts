@@ -33,6 +33,7 @@ export interface QueryOptions {
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*\.?$/;
 const IPV6 = /^\[?[0-9A-Fa-f:.]+\]?$/;
+const NON_BLANK = /\S/;
 
 /** Why an address is unfit to be put on a tool's command line, or undefined when it is fine. */
 export function invalidAddressReason(server: ServerAddress): string | undefined {
@@ -87,7 +88,7 @@ export async function queryServers(
     }
     const exitNote =
       !options.ignoreExitCode && run.exitCode !== 0 ? ` (exit status ${String(run.exitCode)})` : "";
-    if (run.stdout.trim() === "") {
+    if (isBlank(run.stdout)) {
       failure(`no output${exitNote}${run.stderr.trim() ? `: ${firstLine(run.stderr)}` : ""}`);
       continue;
     }
@@ -104,6 +105,11 @@ export async function queryServers(
     }
   }
   return { ok: false, attempts, errors: attempts.map((attempt) => attempt.error ?? "failed") };
+}
+
+/** Same answer as `text.trim() === ""` (\s is trim's character set) without copying the text. */
+function isBlank(text: string): boolean {
+  return !NON_BLANK.test(text);
 }
 
 function firstLine(text: string): string {

@@ -89,12 +89,13 @@ export const runTool: ToolRunner = (command, options) => {
         child.stderr?.destroy();
       }, PIPE_RELEASE_MS);
     }, options.timeoutMs);
+    // No kill here: a started tool settles on "close", which always follows "exit", whose
+    // handler has already killed the group.
     const settle = (run: ToolRun): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       clearTimeout(releaseTimer);
-      if (pid !== undefined) killGroup(pid);
       resolve(run);
     };
     child.once("error", (error: NodeJS.ErrnoException) => {
@@ -145,7 +146,9 @@ class BoundedOutput {
   }
 
   text(): string {
-    return Buffer.concat(this.chunks).toString("utf8");
+    // a short output usually arrives in one chunk: decode it without copying it first
+    const only = this.chunks.length === 1 ? this.chunks[0] : undefined;
+    return (only ?? Buffer.concat(this.chunks)).toString("utf8");
   }
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { invalidAddressReason, queryServers } from "../../src/agent/failover.js";
-import { runTool } from "../../src/agent/tool-runner.js";
+import { runTool, type ToolRunner } from "../../src/agent/tool-runner.js";
 import { flexlmParser } from "../../src/parsers/index.js";
 import { eventually, FAKE_TOOL, fakeToolWorkspace, FIXTURE, isAlive } from "./helpers.js";
 
@@ -137,6 +137,27 @@ describe("license server failover with real tool processes", () => {
       { timeoutMs: 10_000, maxBuffer: 1024 },
     );
     expect(run).toMatchObject({ stdout: "", failure: "output larger than 1024 bytes" });
+  });
+
+  it("reads output made only of blanks, of any kind, as no output", async () => {
+    const outputs = [" \t\r\n", "\u00a0\ufeff\u2028\u3000\n", "\n\u00a0x\n"];
+    const stub: ToolRunner = () =>
+      Promise.resolve({
+        stdout: outputs.shift() ?? "",
+        stderr: "",
+        exitCode: 0,
+        timedOut: false,
+        durationMs: 1,
+      });
+    const outcome = await queryServers(
+      [27001, 27002, 27003].map((port) => ({ host, port })),
+      { parser: flexlmParser, timeoutMs: 5_000, runTool: stub },
+    );
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.errors[0]).toBe("127.0.0.1:27001: no output");
+    expect(outcome.errors[1]).toBe("127.0.0.1:27002: no output");
+    expect(outcome.errors[2]).toMatch(/^127\.0\.0\.1:27003: ParseError: /);
   });
 
   it("feeds stdin to tools that read their commands from it", async () => {

@@ -113,7 +113,8 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
 
 /**
  * Usage keyed by lower-cased feature name. Names that differ only in case are summed (with
- * their uses), as the API keys features case-insensitively.
+ * their uses), as the API keys features case-insensitively. The map is only read, so a
+ * feature seen once is the parser's own object; a sum is a new one.
  */
 function usageByFeatureName(features: FeatureUsage[]): Map<string, FeatureUsage> {
   const byName = new Map<string, FeatureUsage>();
@@ -121,7 +122,7 @@ function usageByFeatureName(features: FeatureUsage[]): Map<string, FeatureUsage>
     const key = feature.feature.toLowerCase();
     const seen = byName.get(key);
     if (!seen) {
-      byName.set(key, { ...feature, uses: [...feature.uses] });
+      byName.set(key, feature);
       continue;
     }
     byName.set(key, {
