@@ -131,10 +131,9 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       api.bulkPuts.push(updates);
       const missing: string[] = [];
       let updated = 0;
+      const byName = featuresByName(api.configurations);
       for (const update of updates) {
-        const feature = api.configurations
-          .flatMap((configuration) => configuration.features)
-          .find((f) => f.product.name === update.product_name && f.name === update.feature_name);
+        const feature = byName.get(featureKey(update.product_name, update.feature_name));
         if (!feature) {
           missing.push(`${update.product_name}.${update.feature_name}`);
           continue;
@@ -218,4 +217,20 @@ export function flexlmConfiguration(
       port,
     })),
   };
+}
+
+const featureKey = (product: string, feature: string): string => `${product}\u0000${feature}`;
+
+/** The first feature of each product and name, as a bulk update finds it (one pass, not one per update). */
+function featuresByName(
+  configurations: WireConfiguration[],
+): Map<string, WireConfiguration["features"][number]> {
+  const byName = new Map<string, WireConfiguration["features"][number]>();
+  for (const configuration of configurations) {
+    for (const feature of configuration.features) {
+      const key = featureKey(feature.product.name, feature.name);
+      if (!byName.has(key)) byName.set(key, feature);
+    }
+  }
+  return byName;
 }
