@@ -7,7 +7,7 @@
  * license, and for those neither the name nor the expiry is cut out, lower-cased or hashed as a
  * new string.
  */
-import type { FeatureUsage } from "./types.js";
+import type { FeatureUsage, LicenseUse } from "./types.js";
 
 const FIRST_CAPACITY = 64;
 const GOLDEN_RATIO = 0x9e3779b1;
@@ -29,19 +29,26 @@ export interface PoolBounds {
 }
 
 /** Per feature, in `records`: */
-const HASH = 0;
 /** where the lower-cased name is in `chars`, or -1 for a name beyond ASCII (compared by key) */
-const NAME_AT = 1;
-const NAME_LENGTH = 2;
+const NAME_AT = 0;
+const NAME_LENGTH = 1;
 /** where the expiry is in `chars`, or -1 while the feature has none */
-const EXPIRES_AT = 3;
-const EXPIRES_LENGTH = 4;
-const RECORD = 5;
+const EXPIRES_AT = 2;
+const EXPIRES_LENGTH = 3;
+/** 1 once the feature has a product */
+const HAS_PRODUCT = 4;
+/** where in the output an expiry that replaced the feature's is, or -1 */
+const LATER_EXPIRY = 5;
+const RECORD = 6;
+/** Per slot of the table, in `slots`: the feature index + 1 (0: empty) and the name's hash. */
+const SLOT = 2;
 
 /**
- * Names and expiries are compared with copies of their characters kept together in `chars`:
- * the output itself, or strings cut from it, would be read at a random place of many megabytes
- * for every row, each read a miss of the processor's caches.
+ * What a row adds to a feature it repeats (its total, the holders' tokens and the holders) is
+ * kept here by feature index and written into the feature objects once, at the end: the objects
+ * lie scattered among hundreds of thousands of holders, and reaching one per row is a miss of
+ * the processor's caches. For the same reason names and expiries are compared with copies of
+ * their characters kept together in `chars`, not with the output or strings cut from it.
  */
 export class OlicenseFeatures {
   private text = "";
@@ -49,11 +56,16 @@ export class OlicenseFeatures {
   /** each feature's name in lower case, at the feature's index */
   private keys: string[] = [];
   private records = new Int32Array(FIRST_CAPACITY * RECORD);
+  /** plain arrays: numbers read from a Float64Array would be stored in the features boxed */
+  private totals: number[] = [];
+  private used: number[] = [];
+  private uses: (LicenseUse[] | undefined)[] = [];
   private chars = new Uint16Array(FIRST_CAPACITY * 16);
   private charsEnd = 0;
-  /** feature index + 1 per slot of an open-addressing table (0: empty), and its hash */
-  private slots = new Int32Array(FIRST_CAPACITY);
-  private slotHashes = new Int32Array(FIRST_CAPACITY);
+  private slots = new Int32Array(FIRST_CAPACITY * SLOT);
+  /** what the last indexOfName learned of the name, for create */
+  private nameHash = 0;
+  private nameIsAscii = true;
 
   /** Starts over on `text`, keeping nothing of the previous output. */
   start(text: string): void {
@@ -61,37 +73,71 @@ export class OlicenseFeatures {
     this.features = [];
     this.keys = [];
     this.records = new Int32Array(FIRST_CAPACITY * RECORD);
+    this.totals = [];
+    this.used = [];
+    this.uses = [];
     this.chars = new Uint16Array(FIRST_CAPACITY * 16);
     this.charsEnd = 0;
-    this.slots = new Int32Array(FIRST_CAPACITY);
-    this.slotHashes = new Int32Array(FIRST_CAPACITY);
+    this.slots = new Int32Array(FIRST_CAPACITY * SLOT);
   }
 
-  /** The features in the order first seen. */
+  /** The features in the order first seen, with everything added to them. */
   toFeatures(): FeatureUsage[] {
-    return this.features;
+    const features = this.features;
+    for (let index = 0; index < features.length; index++) {
+      const feature = features[index] as FeatureUsage;
+      feature.total = this.totals[index] as number;
+      feature.used = this.used[index] as number;
+      const uses = this.uses[index];
+      if (uses !== undefined) feature.uses = uses;
+      const laterExpiry = this.records[index * RECORD + LATER_EXPIRY] as number;
+      if (laterExpiry >= 0) {
+        const length = this.records[index * RECORD + EXPIRES_LENGTH] as number;
+        feature.expires = this.text.slice(laterExpiry, laterExpiry + length);
+      }
+    }
+    return features;
   }
 
   /**
-   * Adds a pool of `total` to the feature a row names, creating the feature. `bounds` must hold
-   * a non-empty name.
+   * Adds a pool of `total` to the feature a row names, creating the feature; returns the
+   * feature's index. `bounds` must hold a non-empty name.
    */
-  addPool(bounds: PoolBounds, total: number, product: string | undefined): FeatureUsage {
+  addPool(bounds: PoolBounds, total: number, product: string | undefined): number {
     const index = this.indexOfName(bounds.nameStart, bounds.nameEnd);
     if (index < 0) return this.create(bounds, total, product);
-    const feature = this.features[index] as FeatureUsage;
-    feature.total += total;
-    if (feature.product === undefined && product !== undefined) feature.product = product;
+    this.totals[index] = (this.totals[index] as number) + total;
+    const record = index * RECORD;
+    if (product !== undefined && this.records[record + HAS_PRODUCT] === 0) {
+      (this.features[index] as FeatureUsage).product = product;
+      this.records[record + HAS_PRODUCT] = 1;
+    }
     const { expiresStart, expiresEnd } = bounds;
     if (expiresStart < expiresEnd && this.isEarlierExpiry(index, expiresStart, expiresEnd)) {
-      feature.expires = this.text.slice(expiresStart, expiresEnd);
+      if (this.records[record + EXPIRES_AT] === -1) {
+        // a new key: added now, so the keys keep the order FeatureAccumulator gives them
+        (this.features[index] as FeatureUsage).expires = this.text.slice(expiresStart, expiresEnd);
+      } else {
+        this.records[record + LATER_EXPIRY] = expiresStart;
+      }
       this.keepExpiry(index, expiresStart, expiresEnd);
     }
-    return feature;
+    return index;
+  }
+
+  /** Adds a FloatsLockedBy count to the feature at `index`. */
+  addUsed(index: number, count: number): void {
+    this.used[index] = (this.used[index] as number) + count;
+  }
+
+  /** Appends holders to the uses of the feature at `index`. */
+  addUses(index: number, uses: LicenseUse[]): void {
+    const known = this.uses[index];
+    this.uses[index] = known === undefined ? uses : known.concat(uses);
   }
 
   /** Keys as FeatureAccumulator adds them, each in the object as made (no later reshaping). */
-  private create(bounds: PoolBounds, total: number, product: string | undefined): FeatureUsage {
+  private create(bounds: PoolBounds, total: number, product: string | undefined): number {
     const text = this.text;
     const { nameStart, nameEnd, expiresStart, expiresEnd } = bounds;
     const feature = text.slice(nameStart, nameEnd);
@@ -107,45 +153,62 @@ export class OlicenseFeatures {
       made = { feature, total, used: 0, reserved: 0, uses: [] };
     }
     const index = this.features.length;
-    const key = feature.toLowerCase();
     this.features.push(made);
-    this.keys.push(key);
-    this.growRecords(index);
+    this.uses.push(undefined);
+    this.makeRoom(index + 1);
+    this.totals.push(total);
+    this.used.push(0);
     const record = index * RECORD;
-    this.records[record + HASH] = hashOf(key);
-    this.records[record + NAME_LENGTH] = key.length;
-    this.records[record + NAME_AT] = isAscii(feature) ? this.keepChars(key, 0, key.length) : -1;
+    this.records[record + HAS_PRODUCT] = product === undefined ? 0 : 1;
     this.records[record + EXPIRES_AT] = -1;
+    this.records[record + LATER_EXPIRY] = -1;
     if (expires !== undefined) this.keepExpiry(index, expiresStart, expiresEnd);
-    if (this.features.length * 2 > this.slots.length) this.growSlots();
-    else this.place(index);
-    return made;
+    if (this.nameIsAscii) {
+      this.keys.push("");
+      this.records[record + NAME_AT] = this.keepLowerAscii(nameStart, nameEnd);
+      this.records[record + NAME_LENGTH] = nameEnd - nameStart;
+    } else {
+      this.keys.push(feature.toLowerCase());
+      this.records[record + NAME_AT] = -1;
+    }
+    if (this.features.length * 2 * SLOT > this.slots.length) this.growSlots();
+    this.place(index, this.nameHash);
+    return index;
   }
 
   private keepExpiry(index: number, from: number, to: number): void {
-    this.records[index * RECORD + EXPIRES_AT] = this.keepChars(this.text, from, to);
+    const at = this.makeCharRoom(to - from);
+    const text = this.text;
+    for (let i = 0; i < to - from; i++) this.chars[at + i] = text.charCodeAt(from + i);
+    this.records[index * RECORD + EXPIRES_AT] = at;
     this.records[index * RECORD + EXPIRES_LENGTH] = to - from;
   }
 
-  /** Copies `source[from, to)` into `chars`; returns where it starts there. */
-  private keepChars(source: string, from: number, to: number): number {
-    const at = this.charsEnd;
-    if (at + to - from > this.chars.length) {
-      const larger = new Uint16Array(Math.max(this.chars.length * 2, at + to - from));
-      larger.set(this.chars);
-      this.chars = larger;
-    }
-    const chars = this.chars;
-    for (let i = from; i < to; i++) chars[at + i - from] = source.charCodeAt(i);
-    this.charsEnd = at + to - from;
+  private keepLowerAscii(from: number, to: number): number {
+    const at = this.makeCharRoom(to - from);
+    const text = this.text;
+    for (let i = 0; i < to - from; i++) this.chars[at + i] = asciiLower(text.charCodeAt(from + i));
     return at;
   }
 
-  private growRecords(index: number): void {
-    if ((index + 1) * RECORD <= this.records.length) return;
-    const larger = new Int32Array(this.records.length * 2);
-    larger.set(this.records);
-    this.records = larger;
+  /** Reserves `length` characters at the end of `chars`; returns where they start. */
+  private makeCharRoom(length: number): number {
+    const at = this.charsEnd;
+    if (at + length > this.chars.length) {
+      const larger = new Uint16Array(Math.max(this.chars.length * 2, at + length));
+      larger.set(this.chars);
+      this.chars = larger;
+    }
+    this.charsEnd = at + length;
+    return at;
+  }
+
+  /** Makes `records` hold at least `count` features. */
+  private makeRoom(count: number): void {
+    if (count * RECORD <= this.records.length) return;
+    const records = new Int32Array(this.records.length * 2);
+    records.set(this.records);
+    this.records = records;
   }
 
   /**
@@ -172,7 +235,10 @@ export class OlicenseFeatures {
     return to - from < length;
   }
 
-  /** Index of the feature whose key is the lower-cased name in `[from, to)`, or -1. */
+  /**
+   * Index of the feature whose key is the lower-cased name in `[from, to)`, or -1; leaves the
+   * name's hash and whether it is ASCII for create.
+   */
   private indexOfName(from: number, to: number): number {
     const text = this.text;
     let hash = 0;
@@ -181,11 +247,14 @@ export class OlicenseFeatures {
       if (code > LAST_ASCII) return this.indexOfKey(text.slice(from, to).toLowerCase());
       hash = (Math.imul(hash, 31) + asciiLower(code)) | 0;
     }
-    const mask = this.slots.length - 1;
+    this.nameHash = hash;
+    this.nameIsAscii = true;
+    const slots = this.slots;
+    const mask = slots.length / SLOT - 1;
     for (let slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number;
+      const entry = slots[slot * SLOT] as number;
       if (entry === 0) return -1;
-      if (this.slotHashes[slot] === hash && this.sameName(from, to, entry - 1)) return entry - 1;
+      if (slots[slot * SLOT + 1] === hash && this.sameName(from, to, entry - 1)) return entry - 1;
     }
   }
 
@@ -206,34 +275,43 @@ export class OlicenseFeatures {
   /** For names beyond ASCII, whose lower case only `toLowerCase` knows. */
   private indexOfKey(key: string): number {
     const hash = hashOf(key);
-    const mask = this.slots.length - 1;
+    this.nameHash = hash;
+    this.nameIsAscii = false;
+    const slots = this.slots;
+    const mask = slots.length / SLOT - 1;
     for (let slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number;
+      const entry = slots[slot * SLOT] as number;
       if (entry === 0) return -1;
-      if (this.slotHashes[slot] === hash && this.keys[entry - 1] === key) return entry - 1;
+      if (slots[slot * SLOT + 1] === hash && this.keyOf(entry - 1) === key) return entry - 1;
     }
   }
 
-  /** Doubles the table and places every feature again (the last one included). */
+  /** The feature's name in lower case (cut from `chars` for an ASCII name: rarely needed). */
+  private keyOf(index: number): string {
+    const at = this.records[index * RECORD + NAME_AT] as number;
+    if (at < 0) return this.keys[index] as string;
+    const length = this.records[index * RECORD + NAME_LENGTH] as number;
+    return String.fromCharCode(...this.chars.subarray(at, at + length));
+  }
+
+  /** Doubles the table and places every feature again. */
   private growSlots(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    this.slotHashes = new Int32Array(this.slots.length);
-    for (let index = 0; index < this.features.length; index++) this.place(index);
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    for (let slot = 0; slot < old.length; slot += SLOT) {
+      const entry = old[slot] as number;
+      if (entry !== 0) this.place(entry - 1, old[slot + 1] as number);
+    }
   }
 
-  private place(index: number): void {
-    const hash = this.records[index * RECORD + HASH] as number;
-    const mask = this.slots.length - 1;
+  private place(index: number, hash: number): void {
+    const slots = this.slots;
+    const mask = slots.length / SLOT - 1;
     let slot = mix(hash) & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = index + 1;
-    this.slotHashes[slot] = hash;
+    while (slots[slot * SLOT] !== 0) slot = (slot + 1) & mask;
+    slots[slot * SLOT] = index + 1;
+    slots[slot * SLOT + 1] = hash;
   }
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > LAST_ASCII) return false;
-  return true;
 }
 
 function asciiLower(code: number): number {

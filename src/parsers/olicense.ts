@@ -109,8 +109,8 @@ class OlixtoolReader {
   private section: Section = "preamble";
   private recognised = false;
   private application: string | undefined = undefined;
-  /** the module of the last row in this license block */
-  private module: FeatureUsage | undefined = undefined;
+  /** the feature index of the last row in this license block, or -1 */
+  private module = -1;
   /**
    * Holders of the open module not yet added to its uses: added all at once when another module
    * opens, so a module's uses are one array of the right size rather than one grown by pushes.
@@ -130,7 +130,7 @@ class OlixtoolReader {
     this.begin(text);
     try {
       this.readAll();
-      this.openModule(undefined);
+      this.openModule(-1);
       if (!this.sawText) throw new ParseError("olixtool output is empty");
       return { type: "olicense", features: this.features.toFeatures(), warnings: this.warnings };
     } finally {
@@ -147,7 +147,7 @@ class OlixtoolReader {
     this.section = "preamble";
     this.recognised = false;
     this.application = undefined;
-    this.module = undefined;
+    this.module = -1;
     this.holders = [];
     this.holderCount = 0;
     this.locked = false;
@@ -188,7 +188,7 @@ class OlixtoolReader {
   private readLockedByInPlace(first: number, end: number): boolean {
     const text = this.text;
     const module = this.module;
-    if (module === undefined || this.locked) return false;
+    if (module < 0 || this.locked) return false;
     let digitsEnd = first;
     while (digitsEnd < end && isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
     if (
@@ -201,7 +201,7 @@ class OlixtoolReader {
     const count = readCount(text, first, digitsEnd);
     if (count < 0) return false;
     this.locked = true;
-    module.used += count;
+    this.features.addUsed(module, count);
     return true;
   }
 
@@ -212,8 +212,7 @@ class OlixtoolReader {
    */
   private readHolderInPlace(first: number, end: number): boolean {
     const text = this.text;
-    const module = this.module;
-    if (module === undefined || !this.locked) return false;
+    if (this.module < 0 || !this.locked) return false;
     const at = this.atSigns.at(first);
     if (at <= first || at >= end) return false;
     const space = text.indexOf(" ", first);
@@ -257,7 +256,7 @@ class OlixtoolReader {
       this.recognised = true;
       this.section = "license";
       this.application = undefined;
-      this.openModule(undefined);
+      this.openModule(-1);
       this.locked = false;
       return;
     }
@@ -293,18 +292,18 @@ class OlixtoolReader {
 
     const locked = LOCKED_BY.exec(line);
     if (locked) {
-      if (!this.module || this.locked) {
+      if (this.module < 0 || this.locked) {
         throw new ParseError("FloatsLockedBy without a module row before it", lineNumber, line);
       }
       const count = parseCount(locked[1] ?? "", lineNumber, line, "FloatsLockedBy count");
       this.locked = true;
-      this.module.used += count;
+      this.features.addUsed(this.module, count);
       return;
     }
 
     const holder = LOCK_HOLDER.exec(line);
     if (holder) {
-      if (!this.module || !this.locked) {
+      if (this.module < 0 || !this.locked) {
         throw new ParseError("lock holder outside a FloatsLockedBy list", lineNumber, line);
       }
       const count = parseCount(holder[3] ?? "", lineNumber, line, "tokens");
@@ -362,19 +361,14 @@ class OlixtoolReader {
   }
 
   /** Makes `module` the open module, first giving the holders read since to the previous one. */
-  private openModule(module: FeatureUsage | undefined): void {
+  private openModule(module: number): void {
     if (this.holderCount > 0) this.addHolders();
     this.module = module;
   }
 
   private addHolders(): void {
-    const module = this.module;
     // holders are only read while a module is open
-    if (module === undefined) return;
-    const count = this.holderCount;
-    const holders = this.holders;
-    if (module.uses.length === 0) module.uses = holders.slice(0, count);
-    else for (let i = 0; i < count; i++) module.uses.push(holders[i] as LicenseUse);
+    if (this.module >= 0) this.features.addUses(this.module, this.holders.slice(0, this.holderCount));
     this.holderCount = 0;
   }
 
