@@ -13,7 +13,7 @@
  * only lines it can show the patterns would read the same way, and leaves any other line to them.
  */
 import { ParseError, ServerError } from "./errors.js";
-import { FeatureAccumulator } from "./feature-totals.js";
+import { OlicenseFeatures, type PoolBounds } from "./olicense-features.js";
 import {
   ShortStrings,
   keepClassesWarm,
@@ -21,10 +21,9 @@ import {
   UnusualWhitespace,
   skipWhitespace,
   trimmedEnd,
-  trimmedSlice,
 } from "./scan.js";
 import { LineCursor, lineAround, lineNumberAt, parseCount, readCount } from "./text.js";
-import type { FeatureUsage, ParsedReport, Parser } from "./types.js";
+import type { FeatureUsage, LicenseUse, ParsedReport, Parser } from "./types.js";
 
 const SERVER_ERROR = /^\s*OlComm\s+\d+\b.*$/;
 const SERVER_ERROR_WORD = "OlComm";
@@ -103,15 +102,21 @@ function throwIfServerError(output: string): void {
  */
 class OlixtoolReader {
   private text = "";
-  private features = new FeatureAccumulator();
+  private readonly features = new OlicenseFeatures();
   private warnings: string[] = [];
   /** whether any line has more than whitespace */
   private sawText = false;
   private section: Section = "preamble";
   private recognised = false;
   private application: string | undefined = undefined;
-  /** the module of the last row in this license block */
-  private module: FeatureUsage | undefined = undefined;
+  /** the feature index of the last row in this license block, or -1 */
+  private module = -1;
+  /**
+   * Holders of the open module not yet added to its uses: added all at once when another module
+   * opens, so a module's uses are one array of the right size rather than one grown by pushes.
+   */
+  private holders: LicenseUse[] = [];
+  private holderCount = 0;
   /** whether the open module's FloatsLockedBy line has been read */
   private locked = false;
   private columns = DEFAULT_COLUMNS;
@@ -125,6 +130,7 @@ class OlixtoolReader {
     this.begin(text);
     try {
       this.readAll();
+      this.openModule(-1);
       if (!this.sawText) throw new ParseError("olixtool output is empty");
       return { type: "olicense", features: this.features.toFeatures(), warnings: this.warnings };
     } finally {
@@ -135,13 +141,15 @@ class OlixtoolReader {
   /** Starts over on `text`, keeping nothing of the previous output. */
   private begin(text: string): void {
     this.text = text;
-    this.features = new FeatureAccumulator();
+    this.features.start(text);
     this.warnings = [];
     this.sawText = false;
     this.section = "preamble";
     this.recognised = false;
     this.application = undefined;
-    this.module = undefined;
+    this.module = -1;
+    this.holders = [];
+    this.holderCount = 0;
     this.locked = false;
     this.columns = DEFAULT_COLUMNS;
     this.cursor = new LineCursor(text);
@@ -180,7 +188,7 @@ class OlixtoolReader {
   private readLockedByInPlace(first: number, end: number): boolean {
     const text = this.text;
     const module = this.module;
-    if (module === undefined || this.locked) return false;
+    if (module < 0 || this.locked) return false;
     let digitsEnd = first;
     while (digitsEnd < end && isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
     if (
@@ -193,7 +201,7 @@ class OlixtoolReader {
     const count = readCount(text, first, digitsEnd);
     if (count < 0) return false;
     this.locked = true;
-    module.used += count;
+    this.features.addUsed(module, count);
     return true;
   }
 
@@ -204,8 +212,7 @@ class OlixtoolReader {
    */
   private readHolderInPlace(first: number, end: number): boolean {
     const text = this.text;
-    const module = this.module;
-    if (module === undefined || !this.locked) return false;
+    if (this.module < 0 || !this.locked) return false;
     const at = this.atSigns.at(first);
     if (at <= first || at >= end) return false;
     const space = text.indexOf(" ", first);
@@ -217,11 +224,11 @@ class OlixtoolReader {
     if (text.charCodeAt(first) === NAME_INITIAL && text.startsWith(HEADER_START, first)) {
       return false;
     }
-    module.uses.push({
+    this.holders[this.holderCount++] = {
       username: this.users.slice(first, at),
       host: text.slice(at + 1, space),
       count,
-    });
+    };
     return true;
   }
 
@@ -249,7 +256,7 @@ class OlixtoolReader {
       this.recognised = true;
       this.section = "license";
       this.application = undefined;
-      this.module = undefined;
+      this.openModule(-1);
       this.locked = false;
       return;
     }
@@ -285,27 +292,32 @@ class OlixtoolReader {
 
     const locked = LOCKED_BY.exec(line);
     if (locked) {
-      if (!this.module || this.locked) {
+      if (this.module < 0 || this.locked) {
         throw new ParseError("FloatsLockedBy without a module row before it", lineNumber, line);
       }
       const count = parseCount(locked[1] ?? "", lineNumber, line, "FloatsLockedBy count");
       this.locked = true;
-      this.module.used += count;
+      this.features.addUsed(this.module, count);
       return;
     }
 
     const holder = LOCK_HOLDER.exec(line);
     if (holder) {
-      if (!this.module || !this.locked) {
+      if (this.module < 0 || !this.locked) {
         throw new ParseError("lock holder outside a FloatsLockedBy list", lineNumber, line);
       }
       const count = parseCount(holder[3] ?? "", lineNumber, line, "tokens");
-      this.module.uses.push({ username: holder[1] ?? "", host: holder[2] ?? "", count });
+      this.holders[this.holderCount++] = {
+        username: holder[1] ?? "",
+        host: holder[2] ?? "",
+        count,
+      };
       return;
     }
 
     if (line.includes(";")) {
-      this.readModuleRow(line, 0, line.length, new NextIndex(line, ";"), lineNumber);
+      const { start, end } = this.cursor;
+      this.readModuleRow(this.text, start, end, this.semicolons, lineNumber);
       return;
     }
 
@@ -325,8 +337,7 @@ class OlixtoolReader {
   ): void {
     const fields = this.fields;
     fields.locate(text, start, end, this.columns, semicolons);
-    const name = fields.nameStart < 0 ? "" : trimmedSlice(text, fields.nameStart, fields.nameEnd);
-    if (name === "" || fields.countStart < 0) {
+    if (fields.nameStart === fields.nameEnd || fields.countStart < 0) {
       throw new ParseError(
         "module row needs a name and a FloatCount",
         lineNumber,
@@ -345,16 +356,20 @@ class OlixtoolReader {
             text.slice(start, end),
             "FloatCount",
           );
-    const expires =
-      fields.expirationStart < 0
-        ? ""
-        : trimmedSlice(text, fields.expirationStart, fields.expirationEnd);
-    this.module = this.features.addPool(name, {
-      total,
-      product: this.application,
-      expires: expires || undefined,
-    });
+    this.openModule(this.features.addPool(fields, total, this.application));
     this.locked = false;
+  }
+
+  /** Makes `module` the open module, first giving the holders read since to the previous one. */
+  private openModule(module: number): void {
+    if (this.holderCount > 0) this.addHolders();
+    this.module = module;
+  }
+
+  private addHolders(): void {
+    // holders are only read while a module is open
+    if (this.module >= 0) this.features.addUses(this.module, this.holders.slice(0, this.holderCount));
+    this.holderCount = 0;
   }
 
   private notUnderstood(lineNumber: number, line: string): void {
@@ -365,14 +380,17 @@ class OlixtoolReader {
   }
 }
 
-/** Untrimmed bounds of a module row's fields; a start of -1 where the row has no such field. */
-class RowFields {
-  nameStart = -1;
-  nameEnd = -1;
+/**
+ * Bounds of a module row's fields: the name and expiration trimmed (start = end when the row has
+ * none), the FloatCount untrimmed (a start of -1 when the row has none).
+ */
+class RowFields implements PoolBounds {
+  nameStart = 0;
+  nameEnd = 0;
   countStart = -1;
   countEnd = -1;
-  expirationStart = -1;
-  expirationEnd = -1;
+  expiresStart = 0;
+  expiresEnd = 0;
 
   /** Finds the fields `split(";")` would give at the columns' positions, without splitting. */
   locate(
@@ -382,21 +400,22 @@ class RowFields {
     columns: ModuleColumns,
     semicolons: NextIndex,
   ): void {
-    this.nameStart = this.countStart = this.expirationStart = -1;
+    this.nameStart = this.nameEnd = this.expiresStart = this.expiresEnd = 0;
+    this.countStart = -1;
     let fieldStart = start;
     for (let index = 0; ; index++) {
       const fieldEnd = Math.min(semicolons.at(fieldStart), end);
       if (index === columns.name) {
-        this.nameStart = fieldStart;
-        this.nameEnd = fieldEnd;
+        this.nameStart = skipWhitespace(text, fieldStart, fieldEnd);
+        this.nameEnd = trimmedEnd(text, this.nameStart, fieldEnd);
       }
       if (index === columns.floatCount) {
         this.countStart = fieldStart;
         this.countEnd = fieldEnd;
       }
       if (index === columns.expiration) {
-        this.expirationStart = fieldStart;
-        this.expirationEnd = fieldEnd;
+        this.expiresStart = skipWhitespace(text, fieldStart, fieldEnd);
+        this.expiresEnd = trimmedEnd(text, this.expiresStart, fieldEnd);
       }
       if (fieldEnd === end || index === columns.last) return;
       fieldStart = fieldEnd + 1;
@@ -423,12 +442,19 @@ function readModuleHeader(line: string): ModuleColumns {
 
 /** Features as a parse makes them (one pool or several, with and without holders). */
 function sampleFeatures(): FeatureUsage[] {
-  const features = new FeatureAccumulator();
-  const pool = { total: 1, product: "sample", expires: "2027-01-01 23:59:59" };
-  features.addPool("single", pool);
-  features.addPool("several", pool);
-  features.addPool("several", pool).uses.push({ username: "user", host: "host", count: 1 });
-  return features.toFeatures();
+  return READER.read(
+    [
+      "olixtool",
+      "====",
+      "Application: sample",
+      "Modules:",
+      "  single; x; 1; 2027-01-01 23:59:59;",
+      "  several; x; 1; 2027-01-01 23:59:59;",
+      "  several; x; 1; 2027-01-01 23:59:59;",
+      "    1 FloatsLockedBy:",
+      "      user@host #1",
+    ].join("\n"),
+  ).features;
 }
 
 const READER = new OlixtoolReader();
