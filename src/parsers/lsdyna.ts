@@ -3,6 +3,7 @@ import { hashStep, nameHash, ShortSlices } from "./lsdyna-names.js";
 import { mergePrograms, type RunningUse } from "./lsdyna-programs.js";
 import { DASH, objectArray, ProgramTable } from "./lsdyna-table.js";
 import {
+  hasAt,
   keepClassesWarm,
   UnusualWhitespace,
   isBlankText,
@@ -280,7 +281,7 @@ class QrunReader {
 
   private isHeaderOrRule(start: number, end: number): boolean {
     const text = this.text;
-    if (text.startsWith("PROGRAM", start) && TABLE_HEADER.test(text.slice(start, end))) {
+    if (hasAt(text, start, "PROGRAM") && TABLE_HEADER.test(text.slice(start, end))) {
       return true;
     }
     for (let i = start; i < end; i++) {
@@ -316,7 +317,7 @@ class QrunReader {
     const { text, fields } = this;
     const bar = this.nextBar;
     const count = this.splitLeft(start, bar);
-    const isGroup = count >= 3 && text.startsWith(GROUP_PREFIX, start) && fields[3] === start + 13;
+    const isGroup = count >= 3 && hasAt(text, start, GROUP_PREFIX) && fields[3] === start + 13;
     const queueStart = this.skipBlanks(bar + 1, end);
     const queueEnd = this.fieldEnd(queueStart, end);
     const leftOk = isGroup ? count === 5 : count === 5 || count === 6;
