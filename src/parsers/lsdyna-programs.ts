@@ -1,32 +1,8 @@
 import { ParseError } from "./errors.js";
+import { FeatureNumbers } from "./lsdyna-names.js";
+import { keepClassesWarm } from "./scan.js";
+import { count, DASH, NO_GROUP, type ProgramTable } from "./lsdyna-table.js";
 import { UNLIMITED_TOTAL, type FeatureUsage, type LicenseUse } from "./types.js";
-
-/** USED or QUEUE printed as `-`. */
-export const DASH = -1;
-
-/** The counts of a program row or a LICENSE GROUP row, and where that row was printed. */
-export interface PoolRow {
-  /** DASH when the tool printed `-` */
-  used: number;
-  free: number;
-  max: number;
-  /** DASH when the tool printed `-` */
-  queue: number;
-  lineNumber: number;
-  /** bounds of the row's line in the output, sliced only for an error */
-  lineStart: number;
-  lineEnd: number;
-}
-
-/** A program of the LICENSE INFORMATION table with the users printed under it. */
-export interface ProgramRow {
-  name: string;
-  expires: string;
-  own: PoolRow;
-  /** the LICENSE GROUP row below it, whose pool it shares */
-  group: PoolRow | undefined;
-  uses: LicenseUse[];
-}
 
 /** A holder from the Running Programs table. */
 export interface RunningUse {
@@ -34,28 +10,9 @@ export interface RunningUse {
   use: LicenseUse;
 }
 
-// Rows are object literals, not class instances: V8 keeps a literal's hidden class for as
-// long as the code creating it lives, so code optimized for these rows survives the garbage
-// collection of one parse's rows and serves the next parse.
-
-/** Stands for a program's users until the reader hands it the real ones. */
-const USES_NOT_READ: LicenseUse[] = [];
-
-export function programRow(name: string, expires: string, own: PoolRow): ProgramRow {
-  return { name, expires, own, group: undefined, uses: USES_NOT_READ };
-}
-
-export function poolRow(
-  used: number,
-  free: number,
-  max: number,
-  queue: number,
-  lineNumber: number,
-  lineStart: number,
-  lineEnd: number,
-): PoolRow {
-  return { used, free, max, queue, lineNumber, lineStart, lineEnd };
-}
+// Features are object literals, not class instances: V8 keeps a literal's hidden class for as
+// long as the code creating it lives, so code optimized for these objects survives the garbage
+// collection of one parse's report and serves the next parse.
 
 /**
  * One feature per program name (compared case-insensitively), with its pool's numbers; a
@@ -63,60 +20,79 @@ export function poolRow(
  */
 export function mergePrograms(
   text: string,
-  programs: readonly ProgramRow[],
+  table: ProgramTable,
   running: readonly RunningUse[],
   queuedBy: ReadonlyMap<string, number>,
 ): FeatureUsage[] {
-  const indexByKey = new Map<string, number>();
+  const featureNumbers = new FeatureNumbers(table.programCount);
   const features: FeatureUsage[] = [];
-  const keys: string[] = [];
-  const firstPools: PoolRow[] = [];
-  const laterPools = new Map<number, Set<PoolRow>>();
-  for (const program of programs) {
-    const source = program.group ?? program.own;
-    const used = usedOf(text, source);
-    const key = program.name.toLowerCase();
-    const index = indexByKey.get(key);
-    if (index === undefined) {
-      indexByKey.set(key, features.length);
-      firstPools.push(source);
-      features.push(newFeature(program, source.max, used));
-      keys.push(key);
+  /**
+   * The pool last counted into each feature. A group's programs are printed one after the
+   * other, so a pool counted into a feature before is always the one counted last.
+   */
+  const lastPools = new Int32Array(table.programCount);
+  const { names, nameHash, expiries, uses } = table;
+  const { ownPool, groupPool, poolMax, poolQueue } = table;
+  for (let program = 0; program < table.programCount; program++) {
+    const group = groupPool[program] ?? NO_GROUP;
+    const source = group === NO_GROUP ? (ownPool[program] ?? 0) : group;
+    const used = usedOf(text, table, source);
+    const name = names[program] ?? "";
+    const index = featureNumbers.find(name, nameHash[program] ?? 0);
+    const total = count(poolMax[source] ?? 0);
+    const programUses = uses[program] ?? [];
+    if (index < 0) {
+      lastPools[features.length] = source;
+      featureNumbers.add(features.length);
+      const queued = count(poolQueue[ownPool[program] ?? 0] ?? DASH);
+      features.push(newFeature(name, expiries[program] ?? "", queued, total, used, programUses));
       continue;
     }
-    const feature = features[index];
+    let feature = features[index];
     if (feature === undefined) continue;
     // the same program printed twice: separate pools add up, one shared pool counts once
-    if (countsOnce(firstPools, laterPools, index, source)) {
-      feature.total = Math.min(feature.total + source.max, UNLIMITED_TOTAL);
+    if (lastPools[index] !== source) {
+      lastPools[index] = source;
+      feature.total = Math.min(feature.total + total, UNLIMITED_TOTAL);
       feature.used += used;
-      if (feature.total === UNLIMITED_TOTAL) features[index] = markedUnlimited(feature);
+      if (feature.total === UNLIMITED_TOTAL) feature = features[index] = markedUnlimited(feature);
     }
-    for (const use of program.uses) feature.uses.push(use);
+    if (programUses.length > 0) feature.uses = feature.uses.concat(programUses);
   }
   if (running.length > 0 || queuedBy.size > 0) {
-    addProgramsTables(features, keys, holdersByProgram(running), queuedBy);
+    addProgramsTables(features, holdersByProgram(running), queuedBy);
   }
   return features;
 }
 
+// keeps the class of the name table alive between parses (see keepClassesWarm)
+keepClassesWarm(new FeatureNumbers(0));
+
 /** USED, or MAX − FREE where the tool printed `-`; a FREE above MAX is not a count we trust. */
-function usedOf(text: string, row: PoolRow): number {
-  if (row.used !== DASH) return row.used;
-  if (row.free > row.max) {
+function usedOf(text: string, table: ProgramTable, pool: number): number {
+  const used = count(table.poolUsed[pool] ?? 0);
+  if (used !== DASH) return used;
+  const free = count(table.poolFree[pool] ?? 0);
+  const max = count(table.poolMax[pool] ?? 0);
+  if (free > max) {
     throw new ParseError(
       "USED is '-' and FREE exceeds MAX",
-      row.lineNumber,
-      text.slice(row.lineStart, row.lineEnd),
+      table.poolLineNumber[pool] ?? 0,
+      text.slice(table.poolLineStart[pool] ?? 0, table.poolLineEnd[pool] ?? 0),
     );
   }
-  return row.max - row.free;
+  return max - free;
 }
 
 /** The feature of a program's first row; it keeps the row's users array as its own. */
-function newFeature(program: ProgramRow, total: number, used: number): FeatureUsage {
-  const { name, expires, uses } = program;
-  const queued = program.own.queue;
+function newFeature(
+  name: string,
+  expires: string,
+  queued: number,
+  total: number,
+  used: number,
+  uses: LicenseUse[],
+): FeatureUsage {
   // the usual rows as whole literals (one hidden class each, see above)
   if (queued !== DASH && expires) {
     return total >= UNLIMITED_TOTAL
@@ -155,33 +131,15 @@ function markedUnlimited(feature: FeatureUsage): FeatureUsage {
   return feature;
 }
 
-/**
- * Records `pool` as counted into feature `index`; false when it already was. A feature's
- * first pool is kept by position, further ones (a program printed again) in a set per feature.
- */
-function countsOnce(
-  firstPools: readonly PoolRow[],
-  laterPools: Map<number, Set<PoolRow>>,
-  index: number,
-  pool: PoolRow,
-): boolean {
-  if (firstPools[index] === pool) return false;
-  const later = laterPools.get(index);
-  if (later?.has(pool)) return false;
-  if (later) later.add(pool);
-  else laterPools.set(index, new Set([pool]));
-  return true;
-}
-
 /** Holders for features without user lines, and queued counts, from the programs tables. */
 function addProgramsTables(
   features: readonly FeatureUsage[],
-  keys: readonly string[],
   holdersBy: ReadonlyMap<string, LicenseUse[]>,
   queuedBy: ReadonlyMap<string, number>,
 ): void {
-  features.forEach((feature, index) => {
-    const key = keys[index] ?? "";
+  features.forEach((feature) => {
+    // a feature keeps the name of its first program, which its key was made of
+    const key = feature.feature.toLowerCase();
     if (feature.uses.length === 0) feature.uses = holdersBy.get(key) ?? [];
     const queued = queuedBy.get(key);
     if (queued !== undefined) feature.queued = queued;

@@ -1,14 +1,9 @@
 import { ParseError, ServerError } from "./errors.js";
+import { hashStep, nameHash, ShortSlices } from "./lsdyna-names.js";
+import { mergePrograms, type RunningUse } from "./lsdyna-programs.js";
+import { DASH, objectArray, ProgramTable } from "./lsdyna-table.js";
 import {
-  DASH,
-  mergePrograms,
-  poolRow,
-  programRow,
-  type ProgramRow,
-  type RunningUse,
-} from "./lsdyna-programs.js";
-import {
-  ShortStrings,
+  hasAt,
   keepClassesWarm,
   UnusualWhitespace,
   isBlankText,
@@ -32,7 +27,8 @@ import type { LicenseUse, ParsedReport, Parser } from "./types.js";
  *
  * Outputs run to one user line per checkout, so lines are walked in place: user lines and
  * table rows are read field by field without slicing the line; the rare lines (titles,
- * headers, Running/Queued Programs rows) are sliced and read with regexes.
+ * headers, Running/Queued Programs rows) are sliced and read with regexes. Table rows are
+ * kept column by column in a ProgramTable, not as objects.
  */
 
 const SERVER_ERROR = /^\*+\s*ERROR\b/;
@@ -47,6 +43,8 @@ const NO_PROGRAMS = /^No programs (running|queued)$/;
 const PROGRAMS_ROW = /^(\S+)\s+(\d+)@(\S+)\s+(\S+)\s+(.*?)\s+(\d+)$/;
 
 const AT = 64;
+const SPACE = 32;
+const ZERO = 48;
 const DASH_CHAR = 45;
 const BAR_CHAR = 124;
 
@@ -68,7 +66,7 @@ export function parseLstcQrun(output: string): ParsedReport {
   }
   return {
     type: "lsdyna",
-    features: mergePrograms(output, reader.programs, reader.running, reader.queuedBy),
+    features: mergePrograms(output, reader.table, reader.running, reader.queuedBy),
     warnings: reader.warnings,
   };
 }
@@ -94,15 +92,13 @@ function throwServerError(text: string): void {
 /** One pass over the output, collecting program rows, holders, queued users and warnings. */
 class QrunReader {
   sawTable = false;
-  readonly programs: ProgramRow[] = objectArray();
+  readonly table = new ProgramTable();
   readonly running: RunningUse[] = [];
   readonly queuedBy = new Map<string, number>();
   readonly warnings: string[] = [];
   private section: Section = "preamble";
-  /** programs printed since the last LICENSE GROUP row */
-  private readonly ungrouped: ProgramRow[] = objectArray();
-  /** the last program row: user lines belong to it */
-  private current: ProgramRow | undefined = undefined;
+  /** the first program printed since the last LICENSE GROUP row (later ones are too) */
+  private firstUngrouped = 0;
   /**
    * The current program's users so far (the first usesCount entries), handed to it as one
    * array of the right size when its user lines end, instead of an array grown line by line.
@@ -115,8 +111,11 @@ class QrunReader {
   private readonly fields = new Int32Array(14);
   private readonly cursor: LineCursor;
   private readonly oddSpaces: UnusualWhitespace;
-  /** user names and expiry dates, which repeat */
-  private readonly shortSlices: ShortStrings;
+  private readonly userNames: ShortSlices;
+  /** expiry dates, which repeat (`permanent` above all) */
+  private readonly expiries: ShortSlices;
+  /** the first unusual blank at or after the line being read (see UnusualWhitespace) */
+  private nextOddSpace = -1;
   /** whether the current line's only whitespace is plain spaces */
   private plain = false;
   /** the first space at or after spaceFrom (text.length when none) */
@@ -126,29 +125,77 @@ class QrunReader {
   constructor(private readonly text: string) {
     this.cursor = new LineCursor(text);
     this.oddSpaces = new UnusualWhitespace(text);
-    this.shortSlices = new ShortStrings(text);
+    this.userNames = new ShortSlices(text);
+    this.expiries = new ShortSlices(text);
   }
 
   readAll(): void {
     const { text, cursor } = this;
     while (cursor.advance()) {
-      const start = skipWhitespace(text, cursor.start, cursor.end);
-      if (start === cursor.end) continue;
-      this.plain = this.oddSpaces.at(start) >= cursor.end;
-      if (this.section === "table" && this.readUserLine(start, cursor.end)) continue;
-      this.readLine(start, trimmedEnd(text, start, cursor.end));
+      const end = cursor.end;
+      const start = skipWhitespace(text, cursor.start, end);
+      if (start === end) continue;
+      if (this.nextOddSpace < start) this.nextOddSpace = this.oddSpaces.at(start);
+      this.plain = this.nextOddSpace >= end;
+      if (this.section === "table" && this.table.programCount > 0 && !this.hasBar(start, end)) {
+        if (this.plain ? this.readPlainUserLine(start, end) : this.readUserLine(start, end)) {
+          continue;
+        }
+      }
+      this.readLine(start, trimmedEnd(text, start, end));
     }
     this.closeProgram();
   }
 
   /**
+   * readUserLine for a line whose only blanks are spaces, the usual case: the user name is
+   * hashed (for ShortSlices) while its end is looked for, and the count is read from the end
+   * of the line back, so the host's end is known without searching past the line.
+   */
+  private readPlainUserLine(start: number, end: number): boolean {
+    const text = this.text;
+    let at = start;
+    let hash = 0;
+    for (let code = text.charCodeAt(at); code !== SPACE; code = text.charCodeAt(at)) {
+      hash = hashStep(hash, code);
+      if (++at === end) return false;
+    }
+    const userEnd = at;
+    while (text.charCodeAt(at) === SPACE) at++;
+    const pidStart = at;
+    while (at < end && isDigit(text.charCodeAt(at))) at++;
+    if (at === pidStart || at === end || text.charCodeAt(at) !== AT) return false;
+    const hostStart = at + 1;
+    let countEnd = end;
+    while (countEnd > hostStart && text.charCodeAt(countEnd - 1) === SPACE) countEnd--;
+    let countStart = countEnd;
+    let count = 0;
+    for (let unit = 1; countStart > hostStart; unit *= 10) {
+      const digit = text.charCodeAt(countStart - 1) - ZERO;
+      if (digit < 0 || digit > 9) break;
+      count += digit * unit;
+      countStart--;
+    }
+    if (countStart === countEnd || countEnd - countStart > 15) return false;
+    let hostEnd = countStart;
+    while (hostEnd > hostStart && text.charCodeAt(hostEnd - 1) === SPACE) hostEnd--;
+    if (hostEnd === countStart || hostEnd === hostStart) return false;
+    if (text.indexOf(" ", hostStart) < hostEnd) return false;
+    this.addUse({
+      username: this.userNames.slice(start, userEnd, hash),
+      host: text.slice(hostStart, hostEnd),
+      count,
+    });
+    return true;
+  }
+
+  /**
    * A `user pid@host count` line under a program, read in place (it is the line printed per
-   * checkout). False, with nothing read, for any other line and for a line that needs an
-   * error or warning: readLine then reads it like every rare line.
+   * checkout); the caller has made sure it holds no `|`. False, with nothing read, for any
+   * other line and for a line that needs an error or warning: readLine then reads it like
+   * every rare line.
    */
   private readUserLine(start: number, end: number): boolean {
-    const program = this.current;
-    if (program === undefined) return false;
     const text = this.text;
     const userEnd = this.fieldEnd(start, end);
     const pidStart = skipWhitespace(text, userEnd, end);
@@ -165,9 +212,9 @@ class QrunReader {
       count = count * 10 + (text.charCodeAt(countEnd) - 48);
     }
     if (countEnd === countStart || countEnd - countStart > 15) return false;
-    if (skipWhitespace(text, countEnd, end) !== end || this.hasBar(start, end)) return false;
+    if (skipWhitespace(text, countEnd, end) !== end) return false;
     this.addUse({
-      username: this.shortSlices.slice(start, userEnd),
+      username: this.userNames.slice(start, userEnd, shortNameHash(text, start, userEnd)),
       host: text.slice(hostStart, hostEnd),
       count,
     });
@@ -180,9 +227,10 @@ class QrunReader {
 
   /** Hands the current program the users read under it. */
   private closeProgram(): void {
-    const program = this.current;
-    if (program === undefined) return;
-    program.uses = this.usesCount === 0 ? [] : this.uses.slice(0, this.usesCount);
+    const { table } = this;
+    if (table.programCount === 0) return;
+    table.uses[table.programCount - 1] =
+      this.usesCount === 0 ? [] : this.uses.slice(0, this.usesCount);
     this.usesCount = 0;
   }
 
@@ -233,7 +281,7 @@ class QrunReader {
 
   private isHeaderOrRule(start: number, end: number): boolean {
     const text = this.text;
-    if (text.startsWith("PROGRAM", start) && TABLE_HEADER.test(text.slice(start, end))) {
+    if (hasAt(text, start, "PROGRAM") && TABLE_HEADER.test(text.slice(start, end))) {
       return true;
     }
     for (let i = start; i < end; i++) {
@@ -248,8 +296,7 @@ class QrunReader {
     if (TABLE_HEADER.test(line) || RULE.test(line)) return;
     const { cursor } = this;
     const user = USER_LINE.exec(line);
-    const program = this.current;
-    if (user && program) {
+    if (user && this.table.programCount > 0) {
       this.addUse({
         username: user[1] ?? "",
         host: user[3] ?? "",
@@ -270,50 +317,59 @@ class QrunReader {
     const { text, fields } = this;
     const bar = this.nextBar;
     const count = this.splitLeft(start, bar);
-    const isGroup = count >= 3 && text.startsWith(GROUP_PREFIX, start) && fields[3] === start + 13;
-    const queueStart = skipWhitespace(text, bar + 1, end);
+    const isGroup = count >= 3 && hasAt(text, start, GROUP_PREFIX) && fields[3] === start + 13;
+    const queueStart = this.skipBlanks(bar + 1, end);
     const queueEnd = this.fieldEnd(queueStart, end);
     const leftOk = isGroup ? count === 5 : count === 5 || count === 6;
-    if (!leftOk || skipWhitespace(text, queueEnd, end) !== end) {
+    if (!leftOk || this.skipBlanks(queueEnd, end) !== end) {
       throw this.rowError("license table row without USED, FREE and MAX columns");
     }
     const used = this.countOrDash(count - 3, "USED");
-    const row = poolRow(
-      used,
-      this.countOf(fields[2 * count - 4] ?? 0, fields[2 * count - 3] ?? 0, "FREE"),
-      this.countOf(fields[2 * count - 2] ?? 0, fields[2 * count - 1] ?? 0, "MAX"),
-      isDash(text, queueStart, queueEnd) ? DASH : this.countOf(queueStart, queueEnd, "QUEUE"),
-      this.cursor.number,
-      this.cursor.start,
-      this.cursor.end,
-    );
+    const free = this.countOf(fields[2 * count - 4] ?? 0, fields[2 * count - 3] ?? 0, "FREE");
+    const max = this.countOf(fields[2 * count - 2] ?? 0, fields[2 * count - 1] ?? 0, "MAX");
+    const queue = isDash(text, queueStart, queueEnd)
+      ? DASH
+      : this.countOf(queueStart, queueEnd, "QUEUE");
+    const { table, cursor } = this;
+    const pool = table.addPool(used, free, max, queue, cursor.number, cursor.start, cursor.end);
     if (isGroup) {
-      for (const program of this.ungrouped) program.group = row;
-      this.ungrouped.length = 0;
+      table.setGroup(this.firstUngrouped, table.programCount, pool);
+      this.firstUngrouped = table.programCount;
       return;
     }
-    const program = programRow(
-      text.slice(fields[0] ?? 0, fields[1] ?? 0),
-      this.shortSlices.slice(fields[2] ?? 0, fields[3] ?? 0),
-      row,
-    );
     this.closeProgram();
-    this.programs.push(program);
-    this.ungrouped.push(program);
-    this.current = program;
+    const nameStart = fields[0] ?? 0;
+    const nameEnd = fields[1] ?? 0;
+    const expiryStart = fields[2] ?? 0;
+    const expiryEnd = fields[3] ?? 0;
+    table.addProgram(
+      text.slice(nameStart, nameEnd),
+      nameHash(text, nameStart, nameEnd),
+      this.expiries.slice(expiryStart, expiryEnd, shortNameHash(text, expiryStart, expiryEnd)),
+      pool,
+    );
   }
 
   /** Records the whitespace-separated fields of `[start, bar)`; returns how many (up to 7). */
   private splitLeft(start: number, bar: number): number {
-    const { text, fields } = this;
+    const fields = this.fields;
     let count = 0;
-    for (let i = skipWhitespace(text, start, bar); i < bar && count < 7; count++) {
+    for (let i = this.skipBlanks(start, bar); i < bar && count < 7; count++) {
       const end = this.fieldEnd(i, bar);
       fields[2 * count] = i;
       fields[2 * count + 1] = end;
-      i = skipWhitespace(text, end, bar);
+      i = this.skipBlanks(end, bar);
     }
     return count;
+  }
+
+  /** skipWhitespace, by a plain test for a space on a line whose only blanks are spaces. */
+  private skipBlanks(from: number, to: number): number {
+    const text = this.text;
+    if (!this.plain) return skipWhitespace(text, from, to);
+    let at = from;
+    while (at < to && text.charCodeAt(at) === SPACE) at++;
+    return at;
   }
 
   private countOrDash(field: number, what: string): number {
@@ -358,15 +414,11 @@ class QrunReader {
 // keeps the classes of a reader and its helpers alive between parses (see keepClassesWarm)
 keepClassesWarm(new QrunReader(""));
 
-/**
- * An empty array whose elements V8 already takes for objects. A fresh `[]` starts as an
- * array of small integers, and the first object stored into it throws the optimized row
- * reader back to the interpreter on every parse until V8 has compiled it again.
- */
-function objectArray<T extends object>(): T[] {
-  const array: Array<T | null> = [null];
-  array.length = 0;
-  return array as T[];
+/** The hashStep fold of `text[from, to)` (started at 0), as ShortSlices takes it. */
+function shortNameHash(text: string, from: number, to: number): number {
+  let hash = 0;
+  for (let i = from; i < to; i++) hash = hashStep(hash, text.charCodeAt(i));
+  return hash;
 }
 
 function isDigit(code: number): boolean {
