@@ -305,17 +305,13 @@ export function parseQueuedLine(trimmed: string): number | undefined {
   return tail ? Number(tail[1]) : undefined;
 }
 
-export interface ReservationLine {
-  count: number;
-  kind: string;
-  name: string;
-}
-
-/** `N RESERVATION[s] for KIND name (server/port)`, or undefined. */
-export function parseReservationLine(trimmed: string): ReservationLine | undefined {
-  const match = RESERVATION.exec(trimmed);
-  if (!match) return undefined;
-  return { count: Number(match[1]), kind: match[2] ?? "", name: match[3] ?? "" };
+/**
+ * The count of a `N RESERVATION[s] for KIND name (server/port)` line, or undefined. Tested,
+ * not matched: one runs per reservation, and a match would allocate its groups.
+ */
+export function reservationCount(trimmed: string): number | undefined {
+  if (!RESERVATION.test(trimmed)) return undefined;
+  return readCount(trimmed, 0, trimmed.indexOf(" "));
 }
 
 // Token bounds of the holder being split, reused across lines to spare the allocations.

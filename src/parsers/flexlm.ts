@@ -1,18 +1,24 @@
 import { ParseError, ServerError } from "./errors.js";
-import { readFlexlmExpiryAt } from "./flexlm-expiry.js";
+import {
+  earlierExpiry,
+  FeatureBlock,
+  PoolHeaderSearches,
+  readPoolHeaderAt,
+  type HeaderCounts,
+} from "./flexlm-block.js";
 import { FeatureIndex } from "./flexlm-feature-index.js";
-import { hasAt, isWhitespaceCode } from "./scan.js";
+import { hasAt, isWhitespaceCode, skipWhitespace, trimmedEnd } from "./scan.js";
 import {
   CheckoutReader,
   QUEUED_ANCHOR,
   parseQueuedLine,
-  parseReservationLine,
+  reservationCount,
 } from "./flexlm-lines.js";
+import { compareFlexlmVersions } from "./flexlm-versions.js";
 import { readCount } from "./text.js";
 import type {
   CommandOptions,
   FeatureUsage,
-  LicenseUse,
   ParsedReport,
   Parser,
   ServerAddress,
@@ -21,28 +27,8 @@ import type {
 import { UNLIMITED_TOTAL } from "./types.js";
 
 export { parseLmstatExpiryTable, normaliseFlexlmExpiry } from "./flexlm-expiry.js";
+export { compareFlexlmVersions };
 export type { LicenseExpiry } from "./flexlm-expiry.js";
-
-type HeaderCounts =
-  | { kind: "counted"; total: number; used: number }
-  | { kind: "uncounted" }
-  | { kind: "error"; reason: string }
-  | { kind: "unknown" };
-
-/** One `Users of` block while it is being read. */
-interface FeatureBlock {
-  feature: string;
-  lineNumber: number;
-  lineText: string;
-  counts: HeaderCounts;
-  vendor?: string;
-  version?: string;
-  expires?: string;
-  reserved: number;
-  queued: number;
-  useSum: number;
-  uses: LicenseUse[];
-}
 
 const USERS_OF = "Users of ";
 const COUNTED_HEADER =
@@ -66,64 +52,6 @@ function readHeaderCounts(inner: string): HeaderCounts {
   const error = ERROR_HEADER.exec(inner);
   if (error) return { kind: "error", reason: inner };
   return { kind: "unknown" };
-}
-
-/**
- * Compares dotted versions part by part: numerically where both parts are digits, else as
- * text; a missing part counts as 0. Allocation-free: it runs once per extra pool.
- */
-export function compareFlexlmVersions(a: string, b: string): number {
-  if (a === b) return 0;
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    let aEnd = a.indexOf(".", i);
-    if (aEnd < 0) aEnd = a.length;
-    let bEnd = b.indexOf(".", j);
-    if (bEnd < 0) bEnd = b.length;
-    const diff = comparePart(a, i, aEnd, b, j, bEnd);
-    if (diff !== 0) return diff;
-    i = aEnd + 1;
-    j = bEnd + 1;
-  }
-  return 0;
-}
-
-function isDigits(text: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) {
-    const c = text.charCodeAt(k);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-function comparePart(
-  a: string,
-  aFrom: number,
-  aTo: number,
-  b: string,
-  bFrom: number,
-  bTo: number,
-): number {
-  const aEmpty = aFrom >= aTo;
-  const bEmpty = bFrom >= bTo;
-  if ((aEmpty || isDigits(a, aFrom, aTo)) && (bEmpty || isDigits(b, bFrom, bTo))) {
-    // skip leading zeros, then the longer number is larger, else compare digit by digit
-    while (aFrom < aTo - 1 && a.charCodeAt(aFrom) === 48) aFrom++;
-    while (bFrom < bTo - 1 && b.charCodeAt(bFrom) === 48) bFrom++;
-    const aLength = aEmpty ? 0 : aTo - aFrom;
-    const bLength = bEmpty ? 0 : bTo - bFrom;
-    const aZero = aEmpty || (aLength === 1 && a.charCodeAt(aFrom) === 48);
-    const bZero = bEmpty || (bLength === 1 && b.charCodeAt(bFrom) === 48);
-    if (aZero || bZero) return aZero && bZero ? 0 : aZero ? -1 : 1;
-    if (aLength !== bLength) return aLength - bLength;
-    for (let k = 0; k < aLength; k++) {
-      const diff = a.charCodeAt(aFrom + k) - b.charCodeAt(bFrom + k);
-      if (diff !== 0) return diff;
-    }
-    return 0;
-  }
-  return a.slice(aFrom, aTo).localeCompare(b.slice(bFrom, bTo));
 }
 
 /** Accumulates the report: one FeatureUsage per feature name and vendor. */
@@ -216,7 +144,8 @@ function usageOf(
   counts: Extract<HeaderCounts, { kind: "counted" | "uncounted" }>,
   vendor: string | undefined,
 ): FeatureUsage {
-  const { feature, reserved, uses, queued, version, expires } = block;
+  const { feature, reserved, queued, version, expires } = block;
+  const uses = block.takeUses();
   if (vendor !== undefined && version !== undefined && expires !== undefined) {
     return counts.kind === "counted"
       ? {
@@ -254,13 +183,6 @@ function usageOf(
   return usage;
 }
 
-/** The earlier of two normalised expiries; a finite date wins over `permanent`. */
-function earlierExpiry(a: string | undefined, b: string): string {
-  if (a === undefined || a === "permanent") return b;
-  if (b === "permanent") return a;
-  return a < b ? a : b;
-}
-
 /**
  * The reader and the report builder of every parse, started on each output and emptied
  * after it (parses are synchronous, so they never overlap). Not fresh ones per parse: the
@@ -271,16 +193,18 @@ function earlierExpiry(a: string | undefined, b: string): string {
  */
 const sharedReader = new CheckoutReader();
 const sharedBuilder = new ReportBuilder();
+const sharedBlock = new FeatureBlock();
 
 /** Reads `lmutil lmstat -a` / `-f FEATURE` output. */
 export function parseLmstat(output: string): ParsedReport {
   sharedReader.start(output);
   sharedBuilder.start();
   try {
-    return readLmstat(output, sharedReader, sharedBuilder);
+    return readLmstat(output, sharedReader, sharedBuilder, new PoolHeaderSearches(output));
   } finally {
     sharedReader.finish();
     sharedBuilder.finish();
+    sharedBlock.clear();
   }
 }
 
@@ -289,6 +213,7 @@ function readLmstat(
   output: string,
   checkouts: CheckoutReader,
   report: ReportBuilder,
+  poolSearches: PoolHeaderSearches,
 ): ParsedReport {
   const downLines: { lineNumber: number; text: string }[] = [];
   let serverLines = 0;
@@ -316,8 +241,7 @@ function readLmstat(
       if (anchor >= 0) {
         const use = checkouts.read(lineStart, end, anchor);
         if (use) {
-          block.uses.push(use);
-          block.useSum += use.count;
+          block.addUse(use);
         } else {
           report.warnings.push(
             describe(
@@ -339,7 +263,7 @@ function readLmstat(
       if (isPoolDetailAt(output, first)) continue;
       if (output.charCodeAt(first) === 34 /* " */) {
         // the indent is blanks and `"` is not one: the trimmed line starts at `first`
-        if (!readPoolHeader(block, output.slice(first, end).trim())) {
+        if (!readPoolHeaderAt(block, output, first, trimmedEnd(output, first, end), poolSearches)) {
           report.warnings.push(
             describe(
               lineNumber,
@@ -359,8 +283,8 @@ function readLmstat(
     if (block) {
       const first = trimmed.charCodeAt(0);
       if (first >= 48 && first <= 57 && trimmed.includes(" RESERVATION")) {
-        const reservation = parseReservationLine(trimmed);
-        if (reservation) block.reserved += reservation.count;
+        const reservation = reservationCount(trimmed);
+        if (reservation !== undefined) block.reserved += reservation;
         else
           report.warnings.push(
             describe(lineNumber, `reservation line in "${block.feature}" not understood`, line),
@@ -368,7 +292,8 @@ function readLmstat(
         continue;
       }
       if (first === 34 /* " */) {
-        if (!readPoolHeader(block, trimmed)) {
+        const from = skipWhitespace(output, lineStart, end);
+        if (!readPoolHeaderAt(block, output, from, trimmedEnd(output, from, end), poolSearches)) {
           report.warnings.push(
             describe(lineNumber, `pool header in "${block.feature}" not understood`, line),
           );
@@ -400,7 +325,7 @@ function readLmstat(
       if (block) report.add(block, soleVendor(vendors));
       blocksSeen++;
       inVendorSection = false;
-      block = openBlock(trimmed, lineNumber, line);
+      block = openBlock(sharedBlock, trimmed, lineNumber, line) ? sharedBlock : undefined;
       if (!block) {
         report.warnings.push(describe(lineNumber, "feature header not understood", line));
       }
@@ -475,54 +400,52 @@ function soleVendor(vendors: string[]): string | undefined {
   return vendors.length === 1 ? vendors[0] : undefined;
 }
 
-function openBlock(trimmed: string, lineNumber: number, line: string): FeatureBlock | undefined {
+/** Opens `block` on a `Users of` line; false when the line does not have that shape. */
+function openBlock(
+  block: FeatureBlock,
+  trimmed: string,
+  lineNumber: number,
+  line: string,
+): boolean {
   // `Users of NAME:  (…)`; the name itself may hold a colon
   let colon = trimmed.indexOf(":  (", USERS_OF.length);
   if (colon < 0) colon = trimmed.indexOf(": (", USERS_OF.length);
-  if (colon <= USERS_OF.length) return undefined;
+  if (colon <= USERS_OF.length) return false;
   // the counts group opens after the one or two spaces matched above and must close the line
   const open = trimmed.charCodeAt(colon + 2) === 40 /* ( */ ? colon + 2 : colon + 3;
   if (trimmed.charCodeAt(trimmed.length - 1) !== 41 /* ) */ || open === trimmed.length - 1) {
-    return undefined;
+    return false;
   }
-  return {
-    feature: trimmed.slice(USERS_OF.length, colon),
-    lineNumber,
-    lineText: line,
-    counts:
-      readCountedAt(trimmed, open + 1, trimmed.length - 1) ??
-      readHeaderCounts(trimmed.slice(open + 1, -1)),
-    // every field set up front, so all blocks share one shape
-    vendor: undefined,
-    version: undefined,
-    expires: undefined,
-    reserved: 0,
-    queued: 0,
-    useSum: 0,
-    uses: [],
-  };
+  block.open(trimmed.slice(USERS_OF.length, colon), lineNumber, line);
+  block.counts = readCountedInto(block.counted, trimmed, open + 1, trimmed.length - 1)
+    ? block.counted
+    : readHeaderCounts(trimmed.slice(open + 1, -1));
+  return true;
 }
 
 /**
- * COUNTED_HEADER read in place, as it matches `text[from, to)`; undefined when it does not
- * (the caller then asks readHeaderCounts). One runs per feature block.
+ * COUNTED_HEADER read in place into `counted`, when it matches `text[from, to)`; false when it
+ * does not (the caller then asks readHeaderCounts). One runs per feature block.
  */
-function readCountedAt(text: string, from: number, to: number): HeaderCounts | undefined {
-  if (!hasAt(text, from, "Total of ")) return undefined;
+function readCountedInto(
+  counted: { total: number; used: number },
+  text: string,
+  from: number,
+  to: number,
+): boolean {
+  if (!hasAt(text, from, "Total of ")) return false;
   const totalEnd = digitRunEnd(text, from + 9, to, 10);
   const issuedAt = licensesEnd(text, from + 9, totalEnd);
-  if (issuedAt < 0 || !hasAt(text, issuedAt, " issued;")) return undefined;
+  if (issuedAt < 0 || !hasAt(text, issuedAt, " issued;")) return false;
   let next = issuedAt + 8;
   while (next < to && isWhitespaceCode(text.charCodeAt(next))) next++;
-  if (next === issuedAt + 8 || !hasAt(text, next, "Total of ")) return undefined;
+  if (next === issuedAt + 8 || !hasAt(text, next, "Total of ")) return false;
   const usedEnd = digitRunEnd(text, next + 9, to, 10);
   const inUseAt = licensesEnd(text, next + 9, usedEnd);
-  if (inUseAt < 0 || inUseAt + 7 !== to || !hasAt(text, inUseAt, " in use")) return undefined;
-  return {
-    kind: "counted",
-    total: readCount(text, from + 9, totalEnd),
-    used: readCount(text, next + 9, usedEnd),
-  };
+  if (inUseAt < 0 || inUseAt + 7 !== to || !hasAt(text, inUseAt, " in use")) return false;
+  counted.total = readCount(text, from + 9, totalEnd);
+  counted.used = readCount(text, next + 9, usedEnd);
+  return true;
 }
 
 /** The end of the digits at `from` (at most `maxDigits`, before `to`). */
@@ -541,59 +464,6 @@ function digitRunEnd(text: string, from: number, to: number, maxDigits: number):
 function licensesEnd(text: string, digitsFrom: number, digitsEnd: number): number {
   if (digitsEnd === digitsFrom || !hasAt(text, digitsEnd, " license")) return -1;
   return text.charCodeAt(digitsEnd + 8) === 115 /* s */ ? digitsEnd + 9 : digitsEnd + 8;
-}
-
-/**
- * `"feature" vVER, vendor: V[, expiry: E][, …]`: sets vendor, highest version, earliest
- * expiry. Read by hand: one runs per pool, tens of thousands on a large server.
- */
-function readPoolHeader(block: FeatureBlock, trimmed: string): boolean {
-  const close = trimmed.indexOf('"', 1);
-  if (close < 0 || !hasAt(trimmed, close + 1, " v")) return false;
-  const versionStart = close + 3;
-  // the first comma must open `, vendor: `: a later one would leave a comma in the version
-  const versionEnd = trimmed.indexOf(",", versionStart);
-  if (
-    versionEnd <= versionStart ||
-    !hasAt(trimmed, versionEnd, ", vendor: ") ||
-    hasSpaceOrComma(trimmed, versionStart, versionEnd)
-  ) {
-    return false;
-  }
-  const vendorStart = versionEnd + 10;
-  let vendorEnd = trimmed.indexOf(",", vendorStart);
-  if (vendorEnd < 0) vendorEnd = trimmed.length;
-  if (vendorEnd === vendorStart || hasSpace(trimmed, vendorStart, vendorEnd)) return false;
-  block.vendor ??= trimmed.slice(vendorStart, vendorEnd);
-  const version = trimmed.slice(versionStart, versionEnd);
-  if (block.version === undefined || compareFlexlmVersions(version, block.version) > 0) {
-    block.version = version;
-  }
-  const expiryAt = hasAt(trimmed, vendorEnd, ", expiry: ")
-    ? vendorEnd
-    : trimmed.indexOf(", expiry: ", vendorEnd);
-  if (expiryAt >= 0) {
-    let expiryEnd = trimmed.indexOf(",", expiryAt + 10);
-    if (expiryEnd < 0) expiryEnd = trimmed.length;
-    const expires = readFlexlmExpiryAt(trimmed, expiryAt + 10, expiryEnd);
-    if (expires === undefined) return false;
-    block.expires = earlierExpiry(block.expires, expires);
-  }
-  return true;
-}
-
-/** Whether `text[from, to)` holds a `\s` (what the regex calls white space) or a comma. */
-function hasSpaceOrComma(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 44 || isWhitespaceCode(code)) return true;
-  }
-  return false;
-}
-
-function hasSpace(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (isWhitespaceCode(text.charCodeAt(i))) return true;
-  return false;
 }
 
 /** Pool details (`floating license`, `vendor_string: …`): told apart by their first letter. */

@@ -368,7 +368,8 @@ class OlixtoolReader {
 
   private addHolders(): void {
     // holders are only read while a module is open
-    if (this.module >= 0) this.features.addUses(this.module, this.holders.slice(0, this.holderCount));
+    if (this.module >= 0)
+      this.features.addUses(this.module, this.holders.slice(0, this.holderCount));
     this.holderCount = 0;
   }
 

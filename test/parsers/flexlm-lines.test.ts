@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   parseCheckoutLine,
   parseQueuedLine,
-  parseReservationLine,
+  reservationCount,
   splitHolder,
 } from "../../src/parsers/flexlm-lines.js";
 
@@ -46,18 +46,9 @@ describe("checkout, queued and reservation lines", () => {
       parseQueuedLine("user3 s6 fj2 2017.06 (v2017.06) (host3/27002 15480) queued for 3 licenses"),
     ).toBe(3);
     expect(parseQueuedLine("user3 s6 fj2 (host3) queued for 3 licenses")).toBeUndefined();
-    expect(
-      parseReservationLine("48 RESERVATIONs for GROUP GROUP1 (host3.domain.net/27002)"),
-    ).toEqual({
-      count: 48,
-      kind: "GROUP",
-      name: "GROUP1",
-    });
-    expect(parseReservationLine("3 RESERVATIONs for HOST_GROUP big nodes (lic1/27000)")).toEqual({
-      count: 3,
-      kind: "HOST_GROUP",
-      name: "big nodes",
-    });
-    expect(parseReservationLine("some RESERVATIONs for GROUP g (lic1/27000)")).toBeUndefined();
+    expect(reservationCount("48 RESERVATIONs for GROUP GROUP1 (host3.domain.net/27002)")).toBe(48);
+    expect(reservationCount("1 RESERVATION for HOST_GROUP big nodes (lic1/27000)")).toBe(1);
+    expect(reservationCount("some RESERVATIONs for GROUP g (lic1/27000)")).toBeUndefined();
+    expect(reservationCount("3 RESERVATIONs for GROUP g")).toBeUndefined();
   });
 });
