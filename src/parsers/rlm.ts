@@ -52,7 +52,10 @@ const LETTER_I = 73;
 const LETTER_UPPER_M = 77;
 const LETTER_UPPER_R = 82;
 const LETTER_UPPER_S = 83;
+const LETTER_C = 99;
+const LETTER_H = 104;
 const LETTER_L = 108;
+const LETTER_O = 111;
 const LETTER_R = 114;
 const LETTER_V = 118;
 
@@ -174,8 +177,10 @@ class RlmstatReader {
   readAll(): void {
     const cursor = this.cursor;
     while (cursor.advance()) {
-      if (this.plainWhitespace) this.readLine(cursor.number, cursor.start, cursor.end);
-      else this.readLineByPattern(cursor.number, cursor.start, cursor.end);
+      const { number, start, end } = cursor;
+      if (!this.plainWhitespace) this.readLineByPattern(number, start, end);
+      else if (this.block !== USAGE_BLOCK || !this.readCheckoutInPlace(number, start, end))
+        this.readLine(number, start, end);
     }
     this.closePool();
   }
@@ -247,6 +252,31 @@ class RlmstatReader {
   }
 
   /**
+   * The checkout line of a usage block read in place, as readLine reads it; false, having
+   * read nothing, for any other line (which readLine then reads). Checkout lines are most of a
+   * large output, so they get a short path of their own.
+   */
+  private readCheckoutInPlace(lineNumber: number, lineStart: number, lineEnd: number): boolean {
+    const { text, shapes } = this;
+    let start = lineStart;
+    let end = lineEnd;
+    while (start < end && isSpaceOrTab(text.charCodeAt(start))) start++;
+    while (end > start && isSpaceOrTab(text.charCodeAt(end - 1))) end--;
+    if (
+      start === end ||
+      this.tabs.at(start) < end ||
+      this.returns.at(lineStart) < lineEnd ||
+      this.statistics.at(start) < end
+    )
+      return false;
+    const space = shapes.nextSpace(start);
+    if (space >= end || text.charCodeAt(space + 1) !== LETTER_V) return false;
+    if (isStatisticsCounter(text, start) || !shapes.readUse(end, space)) return false;
+    this.addUseInPlace(lineNumber, lineStart, lineEnd, start, space);
+    return true;
+  }
+
+  /**
    * Any line but a product, count or checkout line read in place. Headers are rare and known
    * by a fixed word after the first space (or at the start): only they need the patterns.
    */
@@ -275,8 +305,14 @@ class RlmstatReader {
   private readPoolDetailInPlace(start: number, end: number): boolean {
     const { pool, text, shapes } = this;
     if (!pool) return false;
-    if (text.startsWith("obsolete:", start)) return true;
-    if (pool.counted || !text.startsWith("count: ", start) || !shapes.readPrintedCounts(start, end))
+    const first = text.charCodeAt(start);
+    if (first === LETTER_O) return text.startsWith("obsolete:", start);
+    if (
+      first !== LETTER_C ||
+      pool.counted ||
+      !text.startsWith("count: ", start) ||
+      !shapes.readPrintedCounts(start, end)
+    )
       return false;
     const { countStart, countEnd } = shapes;
     // Only a nine-letter value can lower-case to "unlimited" or "uncounted".
@@ -566,7 +602,15 @@ function isSpaceOrTab(code: number): boolean {
 function isStatisticsCounter(text: string, start: number): boolean {
   switch (text.charCodeAt(start)) {
     case LETTER_UPPER_C:
-      return text.startsWith("Connections:", start) || text.startsWith("Checkouts:", start);
+      // product names often start with C: the second letter rules most of them out
+      switch (text.charCodeAt(start + 1)) {
+        case LETTER_O:
+          return text.startsWith("Connections:", start);
+        case LETTER_H:
+          return text.startsWith("Checkouts:", start);
+        default:
+          return false;
+      }
     case LETTER_UPPER_D:
       return text.startsWith("Denials:", start);
     case LETTER_UPPER_M:

@@ -128,6 +128,49 @@ describe("rlm parser on unusual count and checkout lines", () => {
   });
 });
 
+describe("rlm parser on the labels of count lines", () => {
+  it("does not take a label from a later line for a count line that lacks it", () => {
+    const report = parse([
+      POOL_HEADER,
+      "solver v1.0",
+      "  count: 4, # reservation: 2, inuse: 1, exp: permanent",
+      "mesher v2",
+      "  count: 3, # reservations: 1, inuse: 0, exp: permanent",
+    ]);
+    expect(report.features.map((f) => [f.feature, f.total, f.used, f.reserved])).toEqual([
+      ["solver", 4, 1, 0],
+      ["mesher", 3, 0, 1],
+    ]);
+  });
+
+  it("rejects a count line cut short at the very end of the output", () => {
+    const error = catchError(() =>
+      rlmParser.parse([POOL_HEADER, "solver v1.0", "  count: 4"].join("\n")),
+    );
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ lineNumber: 3, lineText: "  count: 4" });
+  });
+
+  it("reads products whose names start like statistics counters", () => {
+    const report = parse([
+      POOL_HEADER,
+      "Compiler v1.0",
+      "  count: 4, # reservations: 0, inuse: 1, exp: permanent",
+      "Checkouts: v1",
+      "Chem v2",
+      "  count: 2, # reservations: 0, inuse: 0, exp: permanent",
+      USAGE_HEADER,
+      "Compiler v1.0: bob@n1 1/0 at 01/02 03:04  (handle: 1)",
+      "Connections: v1.0: bob@n1 1/0 at 01/02 03:04  (handle: 2)",
+    ]);
+    expect(report.warnings).toEqual([]);
+    expect(report.features.map((f) => [f.feature, f.uses.length])).toEqual([
+      ["Compiler", 1],
+      ["Chem", 0],
+    ]);
+  });
+});
+
 describe("rlm parser on headers that look like pool lines", () => {
   it("takes a header whose ISV looks like a pool field for a header", () => {
     const report = parse([
