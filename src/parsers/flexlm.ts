@@ -7,7 +7,7 @@ import {
   type HeaderCounts,
 } from "./flexlm-block.js";
 import { FeatureIndex } from "./flexlm-feature-index.js";
-import { hasAt, isWhitespaceCode, skipWhitespace, trimmedEnd } from "./scan.js";
+import { hasAt, isWhitespaceCode, keepClassesWarm, skipWhitespace, trimmedEnd } from "./scan.js";
 import {
   CheckoutReader,
   QUEUED_ANCHOR,
@@ -194,6 +194,8 @@ function usageOf(
 const sharedReader = new CheckoutReader();
 const sharedBuilder = new ReportBuilder();
 const sharedBlock = new FeatureBlock();
+// a parse makes its own searches (they are bound to its output): keep their classes' code warm
+keepClassesWarm(new PoolHeaderSearches(""));
 
 /** Reads `lmutil lmstat -a` / `-f FEATURE` output. */
 export function parseLmstat(output: string): ParsedReport {
