@@ -2,7 +2,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".bench-dist/", "dist/", "node_modules/", "test-results/", "fixtures/", "src/**/ui/**/*.js"] },
+  {
+    ignores: [
+      ".bench-dist/",
+      "dist/",
+      "node_modules/",
+      "test-results/",
+      "fixtures/",
+      "src/**/ui/**/*.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
