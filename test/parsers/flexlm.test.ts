@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ParseError, ServerError, UNLIMITED_TOTAL } from "../../src/parsers/index.js";
 import type { FeatureUsage, ParsedReport } from "../../src/parsers/index.js";
 import { compareFlexlmVersions, flexlmParser } from "../../src/parsers/flexlm.js";
+import { compareFlexlmVersionAt } from "../../src/parsers/flexlm-versions.js";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/flexlm/${name}`, import.meta.url), "utf8");
@@ -545,4 +546,24 @@ describe("compareFlexlmVersions", () => {
   ])("%s vs %s → sign %i", (a, b, sign) => {
     expect(Math.sign(compareFlexlmVersions(a, b))).toBe(sign);
   });
+});
+
+describe("compareFlexlmVersionAt", () => {
+  it.each([
+    ["61.10", "61.9", 1],
+    ["2026.0", "2026", 0],
+    ["1.0", "1.0.1", -1],
+    ["2024.1a", "2024.1b", -1],
+  ])(
+    "reads %s in place inside a pool header, and nothing past it (vs %s → sign %i)",
+    (a, b, sign) => {
+      const text = `  "CFD" v${a}, vendor: acme, expiry: 1-jan-2030.5`;
+      const from = text.indexOf(" v") + 2;
+      const to = text.indexOf(",", from);
+      expect(Math.sign(compareFlexlmVersionAt(text, from, to, b))).toBe(sign);
+      expect(Math.sign(compareFlexlmVersionAt(text, from, to, b))).toBe(
+        Math.sign(compareFlexlmVersions(a, b)),
+      );
+    },
+  );
 });
