@@ -1,53 +1,6 @@
-/**
- * Names as the LS-DYNA reader keeps them: short repeated slices (user names, expiry dates)
- * shared, and features numbered by program name compared case-insensitively.
- */
+import { shortHashStep } from "./scan.js";
 
-const SLOTS = 1024;
-/**
- * Longest value remembered: V8 copies the characters of a shorter slice, while a longer one
- * is a small view into the output, so remembering it would save little.
- */
-const LONGEST = 12;
-
-/** The hash ShortSlices and nameHash build: fold each character code into it, in order. */
-export function hashStep(hash: number, code: number): number {
-  return (Math.imul(hash, 31) + code) | 0;
-}
-
-/**
- * Short slices of the output (user names, expiry dates), one string per distinct value where
- * it can: a user name repeats on thousands of user lines, and handing out the string already
- * sliced for an equal value spares the allocation, and the garbage collector the copying, of
- * each repeat. Like ShortStrings (scan.ts), but the caller hashes the value, the user line
- * reader while it looks for the name's end, so its characters are read once.
- */
-export class ShortSlices {
-  private readonly slots = new Array<string>(SLOTS).fill("");
-
-  constructor(private readonly text: string) {}
-
-  /** `text.slice(from, to)`, given the hashStep fold of its characters (started at 0). */
-  slice(from: number, to: number, hash: number): string {
-    const length = to - from;
-    if (length > LONGEST) return this.text.slice(from, to);
-    const slot = (hash ^ (hash >>> 10)) & (SLOTS - 1);
-    const known = this.slots[slot] ?? "";
-    if (known.length === length && this.holdsAt(from, known)) return known;
-    const fresh = this.text.slice(from, to);
-    this.slots[slot] = fresh;
-    return fresh;
-  }
-
-  /** Whether the text holds `value` at `from` (the caller knows it has room for it). */
-  private holdsAt(from: number, value: string): boolean {
-    const text = this.text;
-    for (let i = 0; i < value.length; i++) {
-      if (text.charCodeAt(from + i) !== value.charCodeAt(i)) return false;
-    }
-    return true;
-  }
-}
+/** Features numbered by program name, compared case-insensitively, as the LS-DYNA reader keeps them. */
 
 const UPPER_A = 65;
 const UPPER_Z = 90;
@@ -71,7 +24,7 @@ export function nameHash(text: string, from: number, to: number): number {
   for (let i = from; i < to; i++) {
     const code = text.charCodeAt(i);
     if (code > LAST_ASCII) return NOT_ASCII;
-    hash = hashStep(hash, foldedCode(code));
+    hash = shortHashStep(hash, foldedCode(code));
   }
   return hash;
 }
@@ -142,7 +95,7 @@ export class FeatureNumbers {
 /** nameHash of any string, without its ASCII test. */
 function foldedHash(key: string): number {
   let hash = key.length;
-  for (let i = 0; i < key.length; i++) hash = hashStep(hash, foldedCode(key.charCodeAt(i)));
+  for (let i = 0; i < key.length; i++) hash = shortHashStep(hash, foldedCode(key.charCodeAt(i)));
   return hash;
 }
 

@@ -1,10 +1,12 @@
 import { ParseError, ServerError } from "./errors.js";
-import { hashStep, nameHash, ShortSlices } from "./lsdyna-names.js";
+import { nameHash } from "./lsdyna-names.js";
 import { mergePrograms, type RunningUse } from "./lsdyna-programs.js";
 import { DASH, objectArray, ProgramTable } from "./lsdyna-table.js";
 import {
   hasAt,
   keepClassesWarm,
+  shortHashStep,
+  ShortStrings,
   UnusualWhitespace,
   isBlankText,
   isWhitespaceCode,
@@ -111,9 +113,9 @@ class QrunReader {
   private readonly fields = new Int32Array(14);
   private readonly cursor: LineCursor;
   private readonly oddSpaces: UnusualWhitespace;
-  private readonly userNames: ShortSlices;
+  private readonly userNames: ShortStrings;
   /** expiry dates, which repeat (`permanent` above all) */
-  private readonly expiries: ShortSlices;
+  private readonly expiries: ShortStrings;
   /** the first unusual blank at or after the line being read (see UnusualWhitespace) */
   private nextOddSpace = -1;
   /** whether the current line's only whitespace is plain spaces */
@@ -125,8 +127,8 @@ class QrunReader {
   constructor(private readonly text: string) {
     this.cursor = new LineCursor(text);
     this.oddSpaces = new UnusualWhitespace(text);
-    this.userNames = new ShortSlices(text);
-    this.expiries = new ShortSlices(text);
+    this.userNames = new ShortStrings(text);
+    this.expiries = new ShortStrings(text);
   }
 
   readAll(): void {
@@ -149,7 +151,7 @@ class QrunReader {
 
   /**
    * readUserLine for a line whose only blanks are spaces, the usual case: the user name is
-   * hashed (for ShortSlices) while its end is looked for, and the count is read from the end
+   * hashed (for ShortStrings) while its end is looked for, and the count is read from the end
    * of the line back, so the host's end is known without searching past the line.
    */
   private readPlainUserLine(start: number, end: number): boolean {
@@ -157,7 +159,7 @@ class QrunReader {
     let at = start;
     let hash = 0;
     for (let code = text.charCodeAt(at); code !== SPACE; code = text.charCodeAt(at)) {
-      hash = hashStep(hash, code);
+      hash = shortHashStep(hash, code);
       if (++at === end) return false;
     }
     const userEnd = at;
@@ -182,7 +184,7 @@ class QrunReader {
     if (hostEnd === countStart || hostEnd === hostStart) return false;
     if (text.indexOf(" ", hostStart) < hostEnd) return false;
     this.addUse({
-      username: this.userNames.slice(start, userEnd, hash),
+      username: this.userNames.sliceHashed(start, userEnd, hash),
       host: text.slice(hostStart, hostEnd),
       count,
     });
@@ -214,7 +216,7 @@ class QrunReader {
     if (countEnd === countStart || countEnd - countStart > 15) return false;
     if (skipWhitespace(text, countEnd, end) !== end) return false;
     this.addUse({
-      username: this.userNames.slice(start, userEnd, shortNameHash(text, start, userEnd)),
+      username: this.userNames.slice(start, userEnd),
       host: text.slice(hostStart, hostEnd),
       count,
     });
@@ -345,7 +347,7 @@ class QrunReader {
     table.addProgram(
       text.slice(nameStart, nameEnd),
       nameHash(text, nameStart, nameEnd),
-      this.expiries.slice(expiryStart, expiryEnd, shortNameHash(text, expiryStart, expiryEnd)),
+      this.expiries.slice(expiryStart, expiryEnd),
       pool,
     );
   }
@@ -413,13 +415,6 @@ class QrunReader {
 
 // keeps the classes of a reader and its helpers alive between parses (see keepClassesWarm)
 keepClassesWarm(new QrunReader(""));
-
-/** The hashStep fold of `text[from, to)` (started at 0), as ShortSlices takes it. */
-function shortNameHash(text: string, from: number, to: number): number {
-  let hash = 0;
-  for (let i = from; i < to; i++) hash = hashStep(hash, text.charCodeAt(i));
-  return hash;
-}
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;

@@ -208,11 +208,21 @@ export class ShortStrings {
   }
 
   slice(from: number, to: number): string {
+    if (to - from > SHORT_MAX) return this.text.slice(from, to);
+    const text = this.text;
+    let hash = 0;
+    for (let i = from; i < to; i++) hash = shortHashStep(hash, text.charCodeAt(i));
+    return this.sliceHashed(from, to, hash);
+  }
+
+  /**
+   * `slice` for a caller that has already folded the value's characters with shortHashStep
+   * (from 0), while it looked for the value's end, so they are read once.
+   */
+  sliceHashed(from: number, to: number, hash: number): string {
     const length = to - from;
     if (length > SHORT_MAX) return this.text.slice(from, to);
     const text = this.text;
-    let hash = length;
-    for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
     const slot = (hash ^ (hash >>> 10)) & (SHORT_SLOTS - 1);
     const known = this.slots[slot] ?? "";
     if (known.length === length && sameChars(text, from, known)) return known;
@@ -220,6 +230,11 @@ export class ShortStrings {
     this.slots[slot] = fresh;
     return fresh;
   }
+}
+
+/** One step of the hash ShortStrings finds a value by: folds in the next character code. */
+export function shortHashStep(hash: number, code: number): number {
+  return (Math.imul(hash, 31) + code) | 0;
 }
 
 /** Whether `text` holds `value` at `from` (the caller knows it has room for it). */

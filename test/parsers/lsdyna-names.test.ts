@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FeatureNumbers, hashStep, nameHash, ShortSlices } from "../../src/parsers/lsdyna-names.js";
+import { FeatureNumbers, nameHash } from "../../src/parsers/lsdyna-names.js";
 
 /** Looks `name` up as the merger does, numbering it when it is new; returns its number. */
 function numberOf(numbers: FeatureNumbers, name: string, next: { count: number }): number {
@@ -7,12 +7,6 @@ function numberOf(numbers: FeatureNumbers, name: string, next: { count: number }
   if (found >= 0) return found;
   numbers.add(next.count);
   return next.count++;
-}
-
-function hashOf(text: string): number {
-  let hash = 0;
-  for (let i = 0; i < text.length; i++) hash = hashStep(hash, text.charCodeAt(i));
-  return hash;
 }
 
 describe("FeatureNumbers", () => {
@@ -42,20 +36,5 @@ describe("FeatureNumbers", () => {
     expect(first).toEqual(names.map((_, i) => i));
     expect(names.map((name) => numberOf(numbers, name.toUpperCase(), next))).toEqual(first);
     expect(next.count).toBe(names.length);
-  });
-});
-
-describe("ShortSlices", () => {
-  it("hands out one string per repeated short value, equal to the slice", () => {
-    const text = "permanent 06/30/2027 permanent a-name-longer-than-twelve permanent";
-    const slices = new ShortSlices(text);
-    const at = (from: number, to: number): string =>
-      slices.slice(from, to, hashOf(text.slice(from, to)));
-    const first = at(0, 9);
-    expect(first).toBe("permanent");
-    expect(at(21, 30)).toBe("permanent");
-    expect(at(10, 20)).toBe("06/30/2027");
-    expect(at(31, 56)).toBe("a-name-longer-than-twelve");
-    expect(at(57, 66)).toBe("permanent");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ShortStrings,
+  shortHashStep,
   hasAt,
   NextIndex,
   UnusualWhitespace,
@@ -142,5 +143,23 @@ describe("hasAt", () => {
         );
       }
     }
+  });
+});
+
+describe("ShortStrings.sliceHashed", () => {
+  it("hands out one string per repeated short value, equal to the slice, given its hash", () => {
+    const text = "permanent 06/30/2027 permanent a-name-longer-than-twelve permanent";
+    const slices = new ShortStrings(text);
+    const hashOf = (value: string): number =>
+      Array.from(value).reduce((hash, char) => shortHashStep(hash, char.charCodeAt(0)), 0);
+    const at = (from: number, to: number): string =>
+      slices.sliceHashed(from, to, hashOf(text.slice(from, to)));
+    const first = at(0, 9);
+    expect(first).toBe("permanent");
+    expect(at(21, 30)).toBe("permanent");
+    expect(at(10, 20)).toBe("06/30/2027");
+    expect(at(31, 56)).toBe("a-name-longer-than-twelve");
+    expect(at(57, 66)).toBe("permanent");
+    expect(slices.slice(0, 9)).toBe("permanent");
   });
 });
