@@ -209,7 +209,7 @@ function checkoutBefore(
 }
 
 /** The end of the run of at most `maxDigits` digits at `at` (`at` itself when none). */
-function digitRunEnd(text: string, at: number, maxDigits: number): number {
+export function digitRunEnd(text: string, at: number, maxDigits: number): number {
   const limit = at + maxDigits;
   let i = at;
   while (i < limit) {

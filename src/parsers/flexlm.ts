@@ -10,6 +10,7 @@ import { FeatureIndex } from "./flexlm-feature-index.js";
 import { hasAt, isWhitespaceCode, keepClassesWarm, skipWhitespace, trimmedEnd } from "./scan.js";
 import {
   CheckoutReader,
+  digitRunEnd,
   QUEUED_ANCHOR,
   parseQueuedLine,
   reservationCount,
@@ -436,30 +437,18 @@ function readCountedInto(
   to: number,
 ): boolean {
   if (!hasAt(text, from, "Total of ")) return false;
-  const totalEnd = digitRunEnd(text, from + 9, to, 10);
+  const totalEnd = digitRunEnd(text, from + 9, Math.min(10, to - from - 9));
   const issuedAt = licensesEnd(text, from + 9, totalEnd);
   if (issuedAt < 0 || !hasAt(text, issuedAt, " issued;")) return false;
   let next = issuedAt + 8;
   while (next < to && isWhitespaceCode(text.charCodeAt(next))) next++;
   if (next === issuedAt + 8 || !hasAt(text, next, "Total of ")) return false;
-  const usedEnd = digitRunEnd(text, next + 9, to, 10);
+  const usedEnd = digitRunEnd(text, next + 9, Math.min(10, to - next - 9));
   const inUseAt = licensesEnd(text, next + 9, usedEnd);
   if (inUseAt < 0 || inUseAt + 7 !== to || !hasAt(text, inUseAt, " in use")) return false;
   counted.total = readCount(text, from + 9, totalEnd);
   counted.used = readCount(text, next + 9, usedEnd);
   return true;
-}
-
-/** The end of the digits at `from` (at most `maxDigits`, before `to`). */
-function digitRunEnd(text: string, from: number, to: number, maxDigits: number): number {
-  const limit = Math.min(to, from + maxDigits);
-  let i = from;
-  while (i < limit) {
-    const code = text.charCodeAt(i);
-    if (code < 48 || code > 57) break;
-    i++;
-  }
-  return i;
 }
 
 /** After digits `[digitsFrom, digitsEnd)`: the index after ` license` or ` licenses`, or -1. */
