@@ -1,5 +1,5 @@
 import { ParseError, ServerError } from "./errors.js";
-import { hasAt } from "./scan.js";
+import { allDigits, hasAt, isDigitCode } from "./scan.js";
 import { splitLines } from "./text.js";
 import { UNLIMITED_TOTAL } from "./types.js";
 
@@ -54,7 +54,6 @@ const MONTH_BY_CODE = new Map(
   Object.entries(MONTHS).map(([name, number]) => [monthCode(name, 0), number]),
 );
 
-const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 const isLowerAsciiLetter = (code: number): boolean => code >= 97 && code <= 122;
 
 /** The value of the digits `text[from, to)`, which the caller has checked. */
@@ -72,7 +71,7 @@ function digitsValue(text: string, from: number, to: number): number {
 export function readFlexlmExpiryAt(text: string, from: number, to: number): string | undefined {
   if (hasAt(text, from, "permanent")) return "permanent";
   let dayEnd = from;
-  while (dayEnd < to && dayEnd - from < 2 && isDigit(text.charCodeAt(dayEnd))) dayEnd++;
+  while (dayEnd < to && dayEnd - from < 2 && isDigitCode(text.charCodeAt(dayEnd))) dayEnd++;
   const monthAt = dayEnd + 1;
   const yearAt = monthAt + 4;
   const inPlace =
@@ -90,11 +89,6 @@ export function readFlexlmExpiryAt(text: string, from: number, to: number): stri
   const day = digitsValue(text, from, dayEnd);
   if (month === undefined || day < 1 || day > 31) return undefined;
   return isoDate(digitsValue(text, yearAt, to), month, day);
-}
-
-function allDigits(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) return false;
-  return true;
 }
 
 /** `permanent` for year 0, else `YYYY-MM-DD` (year up to 9999, zero-padded), built in one go. */

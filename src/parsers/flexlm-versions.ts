@@ -1,3 +1,5 @@
+import { allDigits } from "./scan.js";
+
 /**
  * Compares dotted versions part by part: numerically where both parts are digits, else as
  * text; a missing part counts as 0. Allocation-free: it runs once per extra pool.
@@ -30,14 +32,6 @@ function dotOrEnd(text: string, from: number, to: number): number {
   return at;
 }
 
-function isDigits(text: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) {
-    const c = text.charCodeAt(k);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
 function comparePart(
   a: string,
   aFrom: number,
@@ -48,7 +42,7 @@ function comparePart(
 ): number {
   const aEmpty = aFrom >= aTo;
   const bEmpty = bFrom >= bTo;
-  if ((aEmpty || isDigits(a, aFrom, aTo)) && (bEmpty || isDigits(b, bFrom, bTo))) {
+  if ((aEmpty || allDigits(a, aFrom, aTo)) && (bEmpty || allDigits(b, bFrom, bTo))) {
     // skip leading zeros, then the longer number is larger, else compare digit by digit
     while (aFrom < aTo - 1 && a.charCodeAt(aFrom) === 48) aFrom++;
     while (bFrom < bTo - 1 && b.charCodeAt(bFrom) === 48) bFrom++;

@@ -1,6 +1,6 @@
 import { ParseError } from "./errors.js";
 import { LmxFeatureMerger, type LmxBlockEnd } from "./lmx-merge.js";
-import { NextIndex, UnusualWhitespace, isWhitespaceCode } from "./scan.js";
+import { NextIndex, UnusualWhitespace, isDigitCode, isWhitespaceCode } from "./scan.js";
 import { LineCursor, parseCount, readCount, splitLines } from "./text.js";
 import type { LicenseUse, ParsedReport } from "./types.js";
 
@@ -339,10 +339,6 @@ function hasAt(text: string, position: number, literal: readonly number[]): bool
     if (text.charCodeAt(position + i) !== literal[i]) return false;
   }
   return true;
-}
-
-function isDigitCode(code: number): boolean {
-  return code >= 48 && code <= 57;
 }
 
 /** `[A-Za-z0-9_]`, the characters regex `\b` counts as word characters. */

@@ -4,6 +4,7 @@ import { mergePrograms, type RunningUse } from "./lsdyna-programs.js";
 import { DASH, objectArray, ProgramTable } from "./lsdyna-table.js";
 import {
   hasAt,
+  isDigitCode,
   keepClassesWarm,
   shortHashStep,
   ShortStrings,
@@ -165,7 +166,7 @@ class QrunReader {
     const userEnd = at;
     while (text.charCodeAt(at) === SPACE) at++;
     const pidStart = at;
-    while (at < end && isDigit(text.charCodeAt(at))) at++;
+    while (at < end && isDigitCode(text.charCodeAt(at))) at++;
     if (at === pidStart || at === end || text.charCodeAt(at) !== AT) return false;
     const hostStart = at + 1;
     let countEnd = end;
@@ -202,7 +203,7 @@ class QrunReader {
     const userEnd = this.fieldEnd(start, end);
     const pidStart = skipWhitespace(text, userEnd, end);
     let at = pidStart;
-    while (at < end && isDigit(text.charCodeAt(at))) at++;
+    while (at < end && isDigitCode(text.charCodeAt(at))) at++;
     if (at === pidStart || at === end || text.charCodeAt(at) !== AT) return false;
     const hostStart = at + 1;
     const hostEnd = this.fieldEnd(hostStart, end);
@@ -210,7 +211,7 @@ class QrunReader {
     if (hostEnd === hostStart || countStart === end) return false;
     let countEnd = countStart;
     let count = 0;
-    for (; countEnd < end && isDigit(text.charCodeAt(countEnd)); countEnd++) {
+    for (; countEnd < end && isDigitCode(text.charCodeAt(countEnd)); countEnd++) {
       count = count * 10 + (text.charCodeAt(countEnd) - 48);
     }
     if (countEnd === countStart || countEnd - countStart > 15) return false;
@@ -415,10 +416,6 @@ class QrunReader {
 
 // keeps the classes of a reader and its helpers alive between parses (see keepClassesWarm)
 keepClassesWarm(new QrunReader(""));
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
 
 function isDash(text: string, from: number, to: number): boolean {
   return to === from + 1 && text.charCodeAt(from) === DASH_CHAR;

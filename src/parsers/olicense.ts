@@ -15,6 +15,7 @@
 import { ParseError, ServerError } from "./errors.js";
 import { OlicenseFeatures, type PoolBounds } from "./olicense-features.js";
 import {
+  isDigitCode,
   ShortStrings,
   keepClassesWarm,
   NextIndex,
@@ -52,8 +53,6 @@ const NAME_INITIAL = 78;
 const SPACE = 32;
 const HASH = 35;
 const COLON = 58;
-const DIGIT_0 = 48;
-const DIGIT_9 = 57;
 
 type Section = "preamble" | "license" | "modules";
 
@@ -175,7 +174,7 @@ class OlixtoolReader {
   private readTableLineInPlace(cursor: LineCursor, first: number): boolean {
     const end = cursor.end;
     return (
-      (isDigit(this.text.charCodeAt(first)) && this.readLockedByInPlace(first, end)) ||
+      (isDigitCode(this.text.charCodeAt(first)) && this.readLockedByInPlace(first, end)) ||
       this.readHolderInPlace(first, end) ||
       this.readModuleRowInPlace(cursor, first)
     );
@@ -190,7 +189,7 @@ class OlixtoolReader {
     const module = this.module;
     if (module < 0 || this.locked) return false;
     let digitsEnd = first;
-    while (digitsEnd < end && isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
+    while (digitsEnd < end && isDigitCode(text.charCodeAt(digitsEnd))) digitsEnd++;
     if (
       digitsEnd + 1 + FLOATS_LOCKED_BY.length !== end ||
       text.charCodeAt(digitsEnd) !== SPACE ||
@@ -422,10 +421,6 @@ class RowFields implements PoolBounds {
       fieldStart = fieldEnd + 1;
     }
   }
-}
-
-function isDigit(code: number): boolean {
-  return code >= DIGIT_0 && code <= DIGIT_9;
 }
 
 /** Column positions from `Name; LicenseType; FloatCount; Expiration`, in whatever order. */

@@ -1,4 +1,4 @@
-import { NextIndex } from "./scan.js";
+import { allDigits, NextIndex } from "./scan.js";
 
 const SPACE = 32;
 const COMMA = 44;
@@ -123,7 +123,11 @@ export class RlmLineShapes {
     }
     const comma = nextSpace - 1;
     if (comma <= versionStart || text.charCodeAt(comma) !== COMMA) return false;
-    if (!text.startsWith(" pool: ", nextSpace) || !isDigits(text, nextSpace + 7, end)) return false;
+    if (
+      !text.startsWith(" pool: ", nextSpace) ||
+      !(nextSpace + 7 < end && allDigits(text, nextSpace + 7, end))
+    )
+      return false;
     this.versionStart = versionStart;
     this.versionEnd = comma;
     return true;
@@ -188,11 +192,3 @@ function isValue(text: string, from: number, to: number, end: number): boolean {
 }
 
 /** True when `text[from, to)` is one or more ASCII digits (what `\d+` accepts). */
-function isDigits(text: string, from: number, to: number): boolean {
-  if (from >= to) return false;
-  for (let i = from; i < to; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 48 || code > 57) return false;
-  }
-  return true;
-}

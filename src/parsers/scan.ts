@@ -20,6 +20,16 @@ export function isWhitespaceCode(code: number): boolean {
   );
 }
 
+export function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Whether `text[from, to)` is all ASCII digits (true when it is empty). */
+export function allDigits(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigitCode(text.charCodeAt(i))) return false;
+  return true;
+}
+
 /** The first position in `[from, to)` that is not whitespace (as `trim` sees it), or `to`. */
 export function skipWhitespace(text: string, from: number, to: number): number {
   let at = from;
