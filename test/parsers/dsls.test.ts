@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError, dslsParser, getParser } from "../../src/parsers/index.js";
+import { errorThrownBy } from "./error-thrown.js";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/dsls/${name}`, import.meta.url), "utf8");
@@ -124,7 +125,7 @@ describe("dsls parse: fixtures", () => {
   });
 
   it("turns 'Cannot connect to server' into a ServerError naming the line", () => {
-    const error = captureError(() => dslsParser.parse(fixture("server_down.txt")));
+    const error = errorThrownBy(() => dslsParser.parse(fixture("server_down.txt")));
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).lineNumber).toBe(2);
     expect((error as ServerError).lineText).toBe(
@@ -139,7 +140,7 @@ describe("dsls parse: bad and odd input", () => {
   });
 
   it("rejects output without the CSV header, naming the first line not understood", () => {
-    const error = captureError(() =>
+    const error = errorThrownBy(() =>
       dslsParser.parse(
         "License Administration Tool Version 6.425.4\nadmin >Unknown command: getLicenseUsag\n",
       ),
@@ -149,7 +150,7 @@ describe("dsls parse: bad and odd input", () => {
   });
 
   it("reports a server that is not ready as a ServerError", () => {
-    const error = captureError(() =>
+    const error = errorThrownBy(() =>
       dslsParser.parse(
         "License Administration Tool Version 6.425.4\nadmin >\tSoftware version: 6.425.4\n    Ready: no\nadmin >\n",
       ),
@@ -159,13 +160,13 @@ describe("dsls parse: bad and odd input", () => {
   });
 
   it("rejects a header without the Count column", () => {
-    const error = captureError(() => dslsParser.parse(`${HEADER.replace(",Count,", ",Cnt,")}\n`));
+    const error = errorThrownBy(() => dslsParser.parse(`${HEADER.replace(",Count,", ",Cnt,")}\n`));
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).lineNumber).toBe(1);
   });
 
   it("never turns an unreadable count into zero", () => {
-    const error = captureError(() => dslsParser.parse(`${HEADER}\n${LICENSE},ten,0,\n`));
+    const error = errorThrownBy(() => dslsParser.parse(`${HEADER}\n${LICENSE},ten,0,\n`));
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).lineNumber).toBe(2);
   });
@@ -223,7 +224,7 @@ describe("dsls parse: licenses spread over rows", () => {
   });
 
   it("reports a bad header below a bad row, as it did when rows were summed after reading", () => {
-    const error = captureError(() =>
+    const error = errorThrownBy(() =>
       dslsParser.parse(`${HEADER}\n${LICENSE},ten,0,\n${HEADER.replace(",Inuse,", ",InUse,")}\n`),
     );
     expect(error).toBeInstanceOf(ParseError);
@@ -242,19 +243,10 @@ describe("dsls parse: licenses spread over rows", () => {
   });
 
   it("still reports the server's error printed before the CSV", () => {
-    const error = captureError(() =>
+    const error = errorThrownBy(() =>
       dslsParser.parse(`admin >Cannot connect to server lic1 on port 4085\n${HEADER}\n`),
     );
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).lineNumber).toBe(1);
   });
 });
-
-function captureError(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error");
-}

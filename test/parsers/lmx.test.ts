@@ -2,18 +2,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError, UNLIMITED_TOTAL } from "../../src/parsers/index.js";
 import { lmxParser } from "../../src/parsers/lmx.js";
+import { errorThrownBy } from "./error-thrown.js";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/lmx/${name}`, import.meta.url), "utf8");
-
-function catchError(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error");
-}
 
 describe("lmx parser command", () => {
   it("runs lmxendutil -licstat against host and port", () => {
@@ -118,7 +110,7 @@ describe("lmx parser on text output", () => {
   });
 
   it("reports 'no license server(s) available' as a ServerError", () => {
-    const error = catchError(() => lmxParser.parse(fixture("lmx_no_server.txt")));
+    const error = errorThrownBy(() => lmxParser.parse(fixture("lmx_no_server.txt")));
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({
       lineNumber: 5,
@@ -129,7 +121,7 @@ describe("lmx parser on text output", () => {
   it("rejects a feature without its count line", () => {
     const text =
       "LM-X License Server on 6200@h:\nFeature: A Version: 1 Vendor: V\nStart date: NONE Expire date: 2030-01-01\n";
-    const error = catchError(() => lmxParser.parse(text));
+    const error = errorThrownBy(() => lmxParser.parse(text));
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ lineNumber: 2 });
   });
@@ -201,7 +193,7 @@ describe("lmx parser on -licstatxml output", () => {
   });
 
   it("reports a LICENSE_PATH whose STATUS is not SUCCESS as a ServerError", () => {
-    const error = catchError(() => lmxParser.parse(fixture("lmx_licstatxml_failed.txt")));
+    const error = errorThrownBy(() => lmxParser.parse(fixture("lmx_licstatxml_failed.txt")));
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ lineNumber: 6 });
     expect(String(error)).toContain('STATUS="FAILED"');
@@ -229,19 +221,19 @@ describe("lmx parser on -licstatxml output", () => {
 
   it("rejects malformed XML with the line of the fault", () => {
     const cut = fixture("lmx_licstatxml.txt").split("\n").slice(0, 9).join("\n");
-    const error = catchError(() => lmxParser.parse(cut));
+    const error = errorThrownBy(() => lmxParser.parse(cut));
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ lineNumber: 7 });
 
     const mismatched =
       '<LM-X>\n<LICENSE_PATH STATUS="SUCCESS">\n<FEATURE NAME="A" USED_LICENSES="1" TOTAL_LICENSES="2">\n</LICENSE_PATH>\n</LM-X>';
-    expect(catchError(() => lmxParser.parse(mismatched))).toMatchObject({
+    expect(errorThrownBy(() => lmxParser.parse(mismatched))).toMatchObject({
       name: "ParseError",
       lineNumber: 4,
     });
 
     const unquoted = "<LM-X>\n<FEATURE NAME=A USED_LICENSES=1/>\n</LM-X>";
-    expect(catchError(() => lmxParser.parse(unquoted))).toMatchObject({
+    expect(errorThrownBy(() => lmxParser.parse(unquoted))).toMatchObject({
       name: "ParseError",
       lineNumber: 2,
     });
@@ -250,12 +242,12 @@ describe("lmx parser on -licstatxml output", () => {
   it("rejects a FEATURE without readable counts", () => {
     const text =
       '<LM-X>\n<LICENSE_PATH STATUS="SUCCESS">\n<FEATURE NAME="A" USED_LICENSES="x" TOTAL_LICENSES="2"/>\n</LICENSE_PATH></LM-X>';
-    expect(catchError(() => lmxParser.parse(text))).toMatchObject({
+    expect(errorThrownBy(() => lmxParser.parse(text))).toMatchObject({
       name: "ParseError",
       lineNumber: 3,
     });
     const missing = '<LM-X>\n<FEATURE NAME="A" USED_LICENSES="1"/>\n</LM-X>';
-    expect(catchError(() => lmxParser.parse(missing))).toMatchObject({
+    expect(errorThrownBy(() => lmxParser.parse(missing))).toMatchObject({
       name: "ParseError",
       lineNumber: 2,
     });
@@ -272,7 +264,7 @@ describe("lmx parser details", () => {
   });
 
   it("lists the lines it saw when the output is not lmxendutil's", () => {
-    const error = catchError(() => lmxParser.parse("\nfoo\nbar\n"));
+    const error = errorThrownBy(() => lmxParser.parse("\nfoo\nbar\n"));
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).unparsedLines).toEqual(["2: foo", "3: bar"]);
   });
@@ -282,7 +274,7 @@ describe("lmx parser on XML without license data", () => {
   it("rejects a document with neither LICENSE_PATH nor FEATURE, naming where the XML starts", () => {
     const text =
       'LM-X End-user Utility v4.9.3\n\n<?xml version="1.0"?>\n<LM-X STAT_VERSION="1.0"></LM-X>\n';
-    expect(catchError(() => lmxParser.parse(text))).toMatchObject({
+    expect(errorThrownBy(() => lmxParser.parse(text))).toMatchObject({
       name: "ParseError",
       lineNumber: 3,
       lineText: '<?xml version="1.0"?>',
@@ -344,7 +336,7 @@ describe("lmx parser on text lines off the usual shapes", () => {
   it("refuses a holder's count of more than 15 digits, naming its line", () => {
     const long =
       "LM-X License Server on 6200@h:\nFeature: A\n1 of 2 license(s) used:\n1234567890123456 license(s) used by u@h\n";
-    const error = catchError(() => lmxParser.parse(long));
+    const error = errorThrownBy(() => lmxParser.parse(long));
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({
       lineNumber: 4,

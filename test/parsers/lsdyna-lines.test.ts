@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError } from "../../src/parsers/index.js";
 import { lsdynaParser } from "../../src/parsers/lsdyna.js";
+import { errorThrownBy } from "./error-thrown.js";
 
 const header = [
   "LICENSE INFORMATION",
@@ -32,14 +33,7 @@ const expected = [
   },
 ];
 
-function thrown(text: string): unknown {
-  try {
-    lsdynaParser.parse(text);
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
+const thrown = (text: string): unknown => errorThrownBy(() => lsdynaParser.parse(text));
 
 describe("lsdyna parser on odd whitespace", () => {
   it("reads \\r\\n line ends like \\n", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError, olicenseParser } from "../../src/parsers/index.js";
+import { errorThrownBy } from "./error-thrown.js";
 
 /**
  * The parser reads holder, FloatsLockedBy and module-row lines in place and leaves every other
@@ -100,7 +101,7 @@ describe("olicense module rows and FloatsLockedBy lines", () => {
   });
 
   it("rejects a row of three words ending in FloatsLockedBy: as a row without a count", () => {
-    const error = captureError(() => olicenseParser.parse(withLine("  x;\t9 FloatsLockedBy:")));
+    const error = errorThrownBy(() => olicenseParser.parse(withLine("  x;\t9 FloatsLockedBy:")));
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).message).toContain("module row needs a name and a FloatCount");
     expect((error as ParseError).lineNumber).toBe(8);
@@ -113,7 +114,7 @@ describe("olicense module rows and FloatsLockedBy lines", () => {
 
 describe("olicense whole outputs", () => {
   it("prefers an OlComm line anywhere to an earlier line it does not understand", () => {
-    const error = captureError(() =>
+    const error = errorThrownBy(() =>
       olicenseParser.parse("Segmentation fault\r\n\r\n  OlComm 12 broken\r\n"),
     );
     expect(error).toBeInstanceOf(ServerError);
@@ -129,12 +130,3 @@ describe("olicense whole outputs", () => {
     expect(olicenseParser.parse(good)).toEqual(first);
   });
 });
-
-function captureError(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error");
-}

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError, getParser, olicenseParser } from "../../src/parsers/index.js";
+import { errorThrownBy } from "./error-thrown.js";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/olicense/${name}`, import.meta.url), "utf8");
@@ -128,7 +129,7 @@ describe("olicense parse: fixtures", () => {
   });
 
   it("turns OlComm 454 into a ServerError naming the line", () => {
-    const error = captureError(() => olicenseParser.parse(fixture("server_down.txt")));
+    const error = errorThrownBy(() => olicenseParser.parse(fixture("server_down.txt")));
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).lineNumber).toBe(6);
     expect((error as ServerError).lineText).toBe("OlComm 454 Request cannot connect to target");
@@ -153,7 +154,7 @@ describe("olicense parse: bad and odd input", () => {
   });
 
   it("rejects output that is not olixtool's, naming the first line", () => {
-    const error = captureError(() => olicenseParser.parse("Segmentation fault\n"));
+    const error = errorThrownBy(() => olicenseParser.parse("Segmentation fault\n"));
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).lineNumber).toBe(1);
   });
@@ -174,7 +175,7 @@ describe("olicense parse: bad and odd input", () => {
   });
 
   it("never turns an unreadable count into zero", () => {
-    const error = captureError(() =>
+    const error = errorThrownBy(() =>
       olicenseParser.parse([...header, "  solver;\tFreeFloating;\tmany;\t2027-01-01;"].join("\n")),
     );
     expect(error).toBeInstanceOf(ParseError);
@@ -218,12 +219,3 @@ describe("olicense parse: bad and odd input", () => {
     expect(report.features.map((f) => f.used)).toEqual([3, 2, 0, 6, 1]);
   });
 });
-
-function captureError(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error");
-}

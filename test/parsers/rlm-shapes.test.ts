@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError } from "../../src/parsers/index.js";
 import { rlmParser } from "../../src/parsers/rlm.js";
+import { errorThrownBy } from "./error-thrown.js";
 
 // The parser reads product, count and checkout lines in place and every other line with its
 // patterns; these outputs sit on the border between the two, where both must read alike.
@@ -11,18 +12,15 @@ const fixture = (name: string): string =>
 
 const POOL_HEADER = "acme license pool status on h (port 1)";
 const USAGE_HEADER = "acme license usage status on h (port 1)";
+/** a pool block of one product, solver, for the checkout lines below it */
+const SOLVER_POOL = [
+  POOL_HEADER,
+  "solver v1.0",
+  "  count: 4, # reservations: 0, inuse: 1, exp: permanent",
+] as const;
 
 function parse(lines: readonly string[]): ReturnType<typeof rlmParser.parse> {
   return rlmParser.parse(`${lines.join("\n")}\n`);
-}
-
-function catchError(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error");
 }
 
 describe("rlm parser on the same output with other whitespace", () => {
@@ -45,9 +43,7 @@ describe("rlm parser on the same output with other whitespace", () => {
 
   it("warns about a checkout line with a tab inside instead of reading it", () => {
     const report = parse([
-      POOL_HEADER,
-      "solver v1.0",
-      "  count: 4, # reservations: 0, inuse: 1, exp: permanent",
+      ...SOLVER_POOL,
       USAGE_HEADER,
       "solver v1.0: bob@n1\t1/0 at 01/02 03:04  (handle: 1)",
     ]);
@@ -90,9 +86,7 @@ describe("rlm parser on unusual count and checkout lines", () => {
 
   it("takes the user up to the last @ of a checkout", () => {
     const report = parse([
-      POOL_HEADER,
-      "solver v1.0",
-      "  count: 4, # reservations: 0, inuse: 1, exp: permanent",
+      ...SOLVER_POOL,
       USAGE_HEADER,
       "solver v1.0: a@b@node1 2/0 at 01/02 03:04  (handle: 1)",
     ]);
@@ -100,11 +94,9 @@ describe("rlm parser on unusual count and checkout lines", () => {
   });
 
   it("rejects tokens held that are too long to be a count", () => {
-    const error = catchError(() =>
+    const error = errorThrownBy(() =>
       parse([
-        POOL_HEADER,
-        "solver v1.0",
-        "  count: 4, # reservations: 0, inuse: 1, exp: permanent",
+        ...SOLVER_POOL,
         USAGE_HEADER,
         "solver v1.0: bob@n1 1234567890123456/0 at 01/02 03:04  (handle: 1)",
       ]),
@@ -144,7 +136,7 @@ describe("rlm parser on the labels of count lines", () => {
   });
 
   it("rejects a count line cut short at the very end of the output", () => {
-    const error = catchError(() =>
+    const error = errorThrownBy(() =>
       rlmParser.parse([POOL_HEADER, "solver v1.0", "  count: 4"].join("\n")),
     );
     expect(error).toBeInstanceOf(ParseError);
@@ -174,9 +166,7 @@ describe("rlm parser on the labels of count lines", () => {
 describe("rlm parser on headers that look like pool lines", () => {
   it("takes a header whose ISV looks like a pool field for a header", () => {
     const report = parse([
-      POOL_HEADER,
-      "solver v1.0",
-      "  count: 4, # reservations: 0, inuse: 1, exp: permanent",
+      ...SOLVER_POOL,
       "obsolete: license usage status on h (port 1)",
       "solver v1.0: bob@n1 1/0 at 01/02 03:04  (handle: 1)",
     ]);
@@ -186,9 +176,7 @@ describe("rlm parser on headers that look like pool lines", () => {
 
   it("ends the pool block at a product line that names statistics", () => {
     const report = parse([
-      POOL_HEADER,
-      "solver v1.0",
-      "  count: 4, # reservations: 0, inuse: 1, exp: permanent",
+      ...SOLVER_POOL,
       "mesher v1.statistics",
       "  count: 9, # reservations: 0, inuse: 1, exp: permanent",
     ]);
@@ -199,7 +187,7 @@ describe("rlm parser on headers that look like pool lines", () => {
 
 describe("rlm parser on a server error after other damage", () => {
   it("reports the server error, not the damage before it", () => {
-    const error = catchError(() =>
+    const error = errorThrownBy(() =>
       parse([
         POOL_HEADER,
         "solver v1.0",
@@ -212,14 +200,8 @@ describe("rlm parser on a server error after other damage", () => {
   });
 
   it("reports a server error inside a checkout line", () => {
-    const error = catchError(() =>
-      parse([
-        POOL_HEADER,
-        "solver v1.0",
-        "  count: 4, # reservations: 0, inuse: 1, exp: permanent",
-        USAGE_HEADER,
-        "solver v1.0: bob@n1 1/0 at license server is down",
-      ]),
+    const error = errorThrownBy(() =>
+      parse([...SOLVER_POOL, USAGE_HEADER, "solver v1.0: bob@n1 1/0 at license server is down"]),
     );
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ lineNumber: 5 });

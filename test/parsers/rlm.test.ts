@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ParseError, ServerError, UNLIMITED_TOTAL } from "../../src/parsers/index.js";
 import { rlmParser } from "../../src/parsers/rlm.js";
+import { errorThrownBy } from "./error-thrown.js";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/rlm/${name}`, import.meta.url), "utf8");
@@ -137,7 +138,7 @@ describe("rlm parser on a server without checkouts", () => {
 
 describe("rlm parser errors", () => {
   it("reports a server it could not reach as a ServerError naming the line", () => {
-    const error = catchError(() => rlmParser.parse(fixture("rlmstat_server_down.txt")));
+    const error = errorThrownBy(() => rlmParser.parse(fixture("rlmstat_server_down.txt")));
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ lineNumber: 4, lineText: 'Error connecting to "rlm" server' });
   });
@@ -148,7 +149,7 @@ describe("rlm parser errors", () => {
   });
 
   it("rejects output that is not rlmstat's, listing the lines it saw", () => {
-    const error = catchError(() => rlmParser.parse("hello\nRecent Statistics (00:01:12)\n"));
+    const error = errorThrownBy(() => rlmParser.parse("hello\nRecent Statistics (00:01:12)\n"));
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({
       lineNumber: 1,
@@ -160,7 +161,7 @@ describe("rlm parser errors", () => {
   it("rejects a product whose count line is missing", () => {
     const text =
       "acme license pool status on h (port 1)\n\nsolver v1.0\n\nacme license usage status on h (port 1)\n";
-    const error = catchError(() => rlmParser.parse(text));
+    const error = errorThrownBy(() => rlmParser.parse(text));
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ lineNumber: 3, lineText: "solver v1.0" });
   });
@@ -168,7 +169,7 @@ describe("rlm parser errors", () => {
   it("rejects an unreadable count instead of reading zero", () => {
     const text =
       "acme license pool status on h (port 1)\nsolver v1.0\n  count: many, # reservations: 0, inuse: 2, exp: permanent\n";
-    const error = catchError(() => rlmParser.parse(text));
+    const error = errorThrownBy(() => rlmParser.parse(text));
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ lineNumber: 3 });
   });
@@ -181,7 +182,7 @@ describe("rlm parser errors", () => {
       "acme license usage status on h (port 1)",
       "mesher v1.0: bob@n1 1/0 at 01/02 03:04  (handle: 1)",
     ].join("\n");
-    const error = catchError(() => rlmParser.parse(text));
+    const error = errorThrownBy(() => rlmParser.parse(text));
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ lineNumber: 5 });
   });
@@ -215,12 +216,3 @@ describe("rlm parser errors", () => {
     ]);
   });
 });
-
-function catchError(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error");
-}
