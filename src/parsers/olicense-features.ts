@@ -42,6 +42,14 @@ const LATER_EXPIRY = 5;
 const RECORD = 6;
 /** Per slot of the table, in `slots`: the feature index + 1 (0: empty) and the name's hash. */
 const SLOT = 2;
+/**
+ * Slots a name is looked for in, from where its hash points, before the Map of crowded names.
+ * The hash is a plain polynomial one, so names made to collide are easy to write; bounded
+ * probing keeps each of them at the cost of a Map lookup instead of a walk past all the others.
+ */
+const MAX_PROBES = 32;
+/** characters of a key made from `chars` at a time */
+const KEY_PIECE = 4096;
 
 /**
  * What a row adds to a feature it repeats (its total, the holders' tokens and the holders) is
@@ -63,6 +71,8 @@ export class OlicenseFeatures {
   private chars = new Uint16Array(FIRST_CAPACITY * 16);
   private charsEnd = 0;
   private slots = new Int32Array(FIRST_CAPACITY * SLOT);
+  /** features by key whose name found no free slot within MAX_PROBES of its hash */
+  private crowded = new Map<string, number>();
   /** what the last indexOfName learned of the name, for create */
   private nameHash = 0;
   private nameIsAscii = true;
@@ -79,6 +89,7 @@ export class OlicenseFeatures {
     this.chars = new Uint16Array(FIRST_CAPACITY * 16);
     this.charsEnd = 0;
     this.slots = new Int32Array(FIRST_CAPACITY * SLOT);
+    this.crowded = new Map();
   }
 
   /** The features in the order first seen, with everything added to them. */
@@ -251,11 +262,17 @@ export class OlicenseFeatures {
     this.nameIsAscii = true;
     const slots = this.slots;
     const mask = slots.length / SLOT - 1;
-    for (let slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
+    let slot = mix(hash) & mask;
+    for (let probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
       const entry = slots[slot * SLOT] as number;
-      if (entry === 0) return -1;
+      if (entry === 0) break;
       if (slots[slot * SLOT + 1] === hash && this.sameName(from, to, entry - 1)) return entry - 1;
     }
+    return this.crowded.size === 0 ? -1 : this.crowdedIndex(text.slice(from, to).toLowerCase());
+  }
+
+  private crowdedIndex(key: string): number {
+    return this.crowded.get(key) ?? -1;
   }
 
   /** Whether the ASCII name in `[from, to)`, lower-cased, is the feature's key. */
@@ -279,11 +296,13 @@ export class OlicenseFeatures {
     this.nameIsAscii = false;
     const slots = this.slots;
     const mask = slots.length / SLOT - 1;
-    for (let slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
+    let slot = mix(hash) & mask;
+    for (let probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
       const entry = slots[slot * SLOT] as number;
-      if (entry === 0) return -1;
+      if (entry === 0) break;
       if (slots[slot * SLOT + 1] === hash && this.keyOf(entry - 1) === key) return entry - 1;
     }
+    return this.crowdedIndex(key);
   }
 
   /** The feature's name in lower case (cut from `chars` for an ASCII name: rarely needed). */
@@ -291,10 +310,16 @@ export class OlicenseFeatures {
     const at = this.records[index * RECORD + NAME_AT] as number;
     if (at < 0) return this.keys[index] as string;
     const length = this.records[index * RECORD + NAME_LENGTH] as number;
-    return String.fromCharCode(...this.chars.subarray(at, at + length));
+    const codes = this.chars.subarray(at, at + length);
+    let key = "";
+    // in pieces: spreading a name of hundreds of thousands of characters would overflow the stack
+    for (let i = 0; i < length; i += KEY_PIECE) {
+      key += String.fromCharCode(...codes.subarray(i, i + KEY_PIECE));
+    }
+    return key;
   }
 
-  /** Doubles the table and places every feature again. */
+  /** Doubles the table and places every feature in it again (crowded ones stay in the Map). */
   private growSlots(): void {
     const old = this.slots;
     this.slots = new Int32Array(old.length * 2);
@@ -304,13 +329,19 @@ export class OlicenseFeatures {
     }
   }
 
+  /** Puts the feature in the first free slot within MAX_PROBES of its hash, else in the Map. */
   private place(index: number, hash: number): void {
     const slots = this.slots;
     const mask = slots.length / SLOT - 1;
     let slot = mix(hash) & mask;
-    while (slots[slot * SLOT] !== 0) slot = (slot + 1) & mask;
-    slots[slot * SLOT] = index + 1;
-    slots[slot * SLOT + 1] = hash;
+    for (let probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
+      if (slots[slot * SLOT] === 0) {
+        slots[slot * SLOT] = index + 1;
+        slots[slot * SLOT + 1] = hash;
+        return;
+      }
+    }
+    this.crowded.set(this.keyOf(index), index);
   }
 }
 

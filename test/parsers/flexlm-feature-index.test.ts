@@ -56,4 +56,26 @@ describe("FeatureIndex", () => {
     index.clear();
     expect(index.findOrAdd(usage("feature_7", "v"), [])).toBeUndefined();
   });
+
+  it("keeps features whose names all hash alike apart, through growth and clear", () => {
+    const index = new FeatureIndex(() => 7);
+    const names = Array.from({ length: 3000 }, (_, i) => `f${i}`);
+    const usages = names.flatMap((name) => [usage(name, "a"), usage(name, "b"), usage(name)]);
+    const first = listAll(index, usages);
+    expect(first.listed).toHaveLength(usages.length);
+    expect(first.repeats).toEqual([]);
+
+    const found = [usage("f2999"), usage("f0", "b"), usage("f1500", "a")].map((next) =>
+      index.findOrAdd(next, first.listed),
+    );
+    expect(found.map((known) => known && first.listed.indexOf(known))).toEqual([
+      3 * 2999 + 2,
+      1,
+      3 * 1500,
+    ]);
+
+    index.clear();
+    expect(index.findOrAdd(usage("f2999"), [])).toBeUndefined();
+    expect(index.findOrAdd(usage("f1"), [usage("f2999")])).toBeUndefined();
+  });
 });

@@ -111,4 +111,26 @@ describe("olicense modules repeated across licenses", () => {
     expect(features).toHaveLength(1500);
     expect(features).toEqual(expected(rows));
   });
+
+  it("keeps modules whose names all hash alike apart, and sums each one's rows", () => {
+    // the table hashes names as 31·h + c over their lower-cased codes: "an" and "c0" hash alike,
+    // and so do all names of the same number of such pieces
+    const hash = (name: string): number =>
+      [...name.toLowerCase()].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 0);
+    const names = Array.from({ length: 600 }, (_, n) =>
+      Array.from({ length: 10 }, (_, bit) => ((n >> bit) & 1 ? "an" : "c0")).join(""),
+    );
+    expect(new Set(names.map(hash)).size).toBe(1);
+    const rows: Row[] = [
+      ...names.map((name, i) => ({ name, count: i, holders: i % 7 === 0 ? ["ann"] : [] })),
+      ...names.map((name, i) => ({
+        name: name.toUpperCase(),
+        count: 1,
+        expires: `2027-01-0${1 + (i % 9)}`,
+      })),
+    ];
+    const features = parsed(rows);
+    expect(features).toHaveLength(names.length);
+    expect(features).toEqual(expected(rows));
+  });
 });
