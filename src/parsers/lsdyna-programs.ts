@@ -31,6 +31,8 @@ export function mergePrograms(
    * other, so a pool counted into a feature before is always the one counted last.
    */
   const lastPools = new Int32Array(table.programCount);
+  /** 1 once a feature's uses are an array of its own, which later programs append to */
+  const copiedUses = new Uint8Array(table.programCount);
   const { names, nameHash, expiries, uses } = table;
   const { ownPool, groupPool, poolMax, poolQueue } = table;
   for (let program = 0; program < table.programCount; program++) {
@@ -57,7 +59,14 @@ export function mergePrograms(
       feature.used += used;
       if (feature.total === UNLIMITED_TOTAL) feature = features[index] = markedUnlimited(feature);
     }
-    if (programUses.length > 0) feature.uses = feature.uses.concat(programUses);
+    if (programUses.length === 0) continue;
+    // copied once, then appended to: a program printed thousands of times stays linear
+    if (copiedUses[index] === 0) {
+      copiedUses[index] = 1;
+      feature.uses = feature.uses.concat(programUses);
+    } else {
+      for (const use of programUses) feature.uses.push(use);
+    }
   }
   if (running.length > 0 || queuedBy.size > 0) {
     addProgramsTables(features, holdersByProgram(running), queuedBy);

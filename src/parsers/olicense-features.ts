@@ -141,10 +141,15 @@ export class OlicenseFeatures {
     this.used[index] = (this.used[index] as number) + count;
   }
 
-  /** Appends holders to the uses of the feature at `index`. */
+  /**
+   * Appends holders to the uses of the feature at `index`, taking `uses` (a fresh array the
+   * caller lets go of) as the feature's own the first time. Appended in place, not concatenated:
+   * a module repeated in thousands of licenses would otherwise copy its uses thousands of times.
+   */
   addUses(index: number, uses: LicenseUse[]): void {
     const known = this.uses[index];
-    this.uses[index] = known === undefined ? uses : known.concat(uses);
+    if (known === undefined) this.uses[index] = uses;
+    else for (const use of uses) known.push(use);
   }
 
   /** Keys as FeatureAccumulator adds them, each in the object as made (no later reshaping). */
@@ -183,7 +188,12 @@ export class OlicenseFeatures {
       this.records[record + NAME_AT] = -1;
     }
     if (this.features.length * 2 * SLOT > this.slots.length) this.growSlots();
-    this.place(index, this.nameHash);
+    if (!this.place(index, this.nameHash)) {
+      this.crowded.set(
+        this.nameIsAscii ? feature.toLowerCase() : (this.keys[index] as string),
+        index,
+      );
+    }
     return index;
   }
 
@@ -325,12 +335,14 @@ export class OlicenseFeatures {
     this.slots = new Int32Array(old.length * 2);
     for (let slot = 0; slot < old.length; slot += SLOT) {
       const entry = old[slot] as number;
-      if (entry !== 0) this.place(entry - 1, old[slot + 1] as number);
+      if (entry === 0) continue;
+      const index = entry - 1;
+      if (!this.place(index, old[slot + 1] as number)) this.crowded.set(this.keyOf(index), index);
     }
   }
 
-  /** Puts the feature in the first free slot within MAX_PROBES of its hash, else in the Map. */
-  private place(index: number, hash: number): void {
+  /** Puts the feature in the first free slot within MAX_PROBES of its hash; false if none. */
+  private place(index: number, hash: number): boolean {
     const slots = this.slots;
     const mask = slots.length / SLOT - 1;
     let slot = mix(hash) & mask;
@@ -338,10 +350,10 @@ export class OlicenseFeatures {
       if (slots[slot * SLOT] === 0) {
         slots[slot * SLOT] = index + 1;
         slots[slot * SLOT + 1] = hash;
-        return;
+        return true;
       }
     }
-    this.crowded.set(this.keyOf(index), index);
+    return false;
   }
 }
 

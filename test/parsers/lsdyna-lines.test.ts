@@ -124,6 +124,22 @@ describe("lsdyna parser on programs printed more than once", () => {
     ]);
   });
 
+  it("appends later printings' users without touching an earlier parse's report", () => {
+    const text = [
+      ...header,
+      ...Array.from({ length: 5 }, (_, i) => [
+        "A                01/01/2030          1      0      1 |     0",
+        ` u${i}  1@n${i}  1`,
+      ]).flat(),
+    ].join("\n");
+    const first = lsdynaParser.parse(text);
+    const second = lsdynaParser.parse(text);
+    const users = ["u0", "u1", "u2", "u3", "u4"];
+    expect(first.features[0]?.uses.map((use) => use.username)).toEqual(users);
+    expect(second).toEqual(first);
+    expect(second.features[0]?.uses).not.toBe(first.features[0]?.uses);
+  });
+
   it("marks a program unlimited once its pools add up to the largest count", () => {
     const text = [
       ...header,
