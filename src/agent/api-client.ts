@@ -72,7 +72,7 @@ export class ApiClient {
 
   constructor(private readonly options: ApiClientOptions) {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
-    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.baseUrl = options.baseUrl.replace(/(?<!\/)\/+$/, "");
   }
 
   async getConfigurations(): Promise<Configuration[]> {

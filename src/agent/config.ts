@@ -219,7 +219,7 @@ export function loadAgentConfig(options: LoadConfigOptions = {}): AgentConfig {
   }
   return {
     api: {
-      url: value.api.url.replace(/\/+$/, ""),
+      url: value.api.url.replace(/(?<!\/)\/+$/, ""),
       requestTimeoutMs: Math.round(value.api.request_timeout * 1000),
       retries: value.api.retries,
     },

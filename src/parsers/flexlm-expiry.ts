@@ -165,7 +165,8 @@ function parseExpiryRow(
   lineNumber: number,
   line: string,
 ): LicenseExpiry {
-  const match = /^(\S+)\s+(\S+)\s+(\S+)\s+(.+)$/.exec(trimmed);
+  // each group begins with a non-blank, so no run of blanks can be split two ways
+  const match = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S.*)$/.exec(trimmed);
   if (!match) throw new ParseError("lmstat -i row has too few columns", lineNumber, line);
   const [, feature, version, countText, rest] = match as unknown as [
     string,
@@ -177,12 +178,12 @@ function parseExpiryRow(
   let expiresText: string;
   let vendor: string;
   if (vendorFirst) {
-    const split = /^(\S+)\s+(.+)$/.exec(rest);
+    const split = /^(\S+)\s+(\S.*)$/.exec(rest);
     if (!split) throw new ParseError("lmstat -i row lacks the Expires column", lineNumber, line);
     vendor = split[1] ?? "";
     expiresText = split[2] ?? "";
   } else {
-    const split = /^(.+?)\s+(\S+)$/.exec(rest);
+    const split = /^(.*\S)\s+(\S+)$/.exec(rest);
     if (!split) throw new ParseError("lmstat -i row lacks the Vendor column", lineNumber, line);
     expiresText = split[1] ?? "";
     vendor = split[2] ?? "";

@@ -17,7 +17,11 @@ const FEATURE_HEADER =
   /^Feature:\s*(\S+)(?:\s+Version:(?:[ \t]+(?!Vendor:)(\S+))?)?(?:\s+Vendor:(?:[ \t]+(\S+))?)?/;
 const DATES = /^Start date:\s*\S+\s+Expire date:\s*(\S+)/;
 const COUNTS = /^(\S+) of (\S+) license\(s\) used:?$/;
-const USER = /^(\S+) license\(s\) used by (\S+)@(\S+)(?:\s+\[[^\]]*\])?$/;
+/**
+ * The holder splits at its last `@` that leaves a host, as `(\S+)@(\S+)` would split it; written
+ * so that a holder of thousands of `@` is read in linear time, not quadratic.
+ */
+const USER = /^(\S+) license\(s\) used by (\S+)@([^\s@]+|[^\s@]*@)(?:\s+\[[^\]]*\])?$/;
 const IGNORED_FEATURE_LINES: readonly RegExp[] = [
   /^Key type:/,
   /^Login time:/,

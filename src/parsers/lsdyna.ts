@@ -43,7 +43,13 @@ const USER_LINE = /^(\S+)\s+(\d+)@(\S+)\s+(\S+)$/;
 const PROGRAMS_TITLE = /^(Running|Queued) Programs$/;
 const PROGRAMS_HEADER = /^User\s+Host\s+Program\b/;
 const NO_PROGRAMS = /^No programs (running|queued)$/;
-const PROGRAMS_ROW = /^(\S+)\s+(\d+)@(\S+)\s+(\S+)\s+(.*?)\s+(\d+)$/;
+/**
+ * `user pid@host program … count`: what `\s+(.*?)\s+(\d+)$` after the program reads (a middle
+ * with no line terminator between its first and last non-blank, or two blanks at least when
+ * there is no middle), written so that no run of blanks can be split in many ways: that pattern
+ * took cubic time on a row with a few thousand blanks.
+ */
+const PROGRAMS_ROW = /^(\S+)\s+(\d+)@(\S+)\s+(\S+)(?:\s\s+|\s+(\S.*?\S|\S)\s+)(\d+)$/;
 
 const AT = 64;
 const SPACE = 32;

@@ -36,12 +36,18 @@ const PREAMBLE = [
   /^\s*Server:\s*</,
   /^\s*List of requested licenses:\s*$/,
 ];
-const KEY_VALUE = /^\s*([A-Za-z][\w-]*):[ \t]*(.*)$/;
+/** the value starts at a non-blank, so the blanks before it are read one way only */
+const KEY_VALUE = /^\s*([A-Za-z][\w-]*):[ \t]*([^ \t\n\r\u2028\u2029].*)?$/;
 const MODULES_START = /^\s*Modules:\s*$/;
 const MODULE_HEADER = /^\s*Name\s*;.*\bFloatCount\b/;
 const DASH_RULE = /^\s*-{3,}\s*$/;
 const LOCKED_BY = /^\s*(\S+)\s+FloatsLockedBy:\s*$/;
-const LOCK_HOLDER = /^\s*(\S+)@(\S+)\s+#(\S+)\s*$/;
+/**
+ * `user@host #N`, split at the last `@` that leaves a host: as `(\S+)@(\S+)` would split it,
+ * but written so that a word of thousands of `@` is read in linear time, not quadratic (the
+ * host holds no `@`, or ends in the word's last one).
+ */
+const LOCK_HOLDER = /^\s*(\S+)@([^\s@]+|[^\s@]*@)\s+#(\S+)\s*$/;
 
 const FLOATS_LOCKED_BY = "FloatsLockedBy:";
 /**

@@ -35,7 +35,12 @@ const OTHER_HEADERS: readonly RegExp[] = [/^-+ ISV servers -+$/, /\bstatistics(\
 const STATISTICS_LINE = /^(Messages|Connections|Checkouts|Denials|Removals|Startup time):/;
 
 const PRODUCT_LINE = /^(\S+) v(\S+?)(?:, pool: (\d+))?$/;
-const USAGE_LINE = /^(\S+) v(\S+): (\S+)@(\S+) (\S+)\/(\S+) at (.*)$/;
+/**
+ * `product vVER: user@host N/M at …`. The holder splits at its last `@` that leaves a host, and
+ * `N/M` at its last `/` that leaves an M, as `(\S+)@(\S+)` and `(\S+)\/(\S+)` would split them;
+ * written so that a word of thousands of `@` or `/` is read in linear time, not quadratic.
+ */
+const USAGE_LINE = /^(\S+) v(\S+): (\S+)@([^\s@]+|[^\s@]*@) (\S+)\/([^\s/]+|[^\s/]*\/) at (.*)$/;
 const UNLIMITED_WORDS = new Set(["unlimited", "uncounted"]);
 
 const NO_BLOCK = 0;

@@ -53,7 +53,7 @@ export class LicenseClient {
   private readonly baseUrl: string;
 
   constructor(private readonly options: ClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.baseUrl = options.baseUrl.replace(/(?<!\/)\/+$/, "");
     const timeout = options.timeoutMs ?? 10_000;
     const connect: Record<string, unknown> = { timeout };
     if (options.ca !== undefined) connect["ca"] = options.ca;

@@ -34,6 +34,16 @@ describe("olicense holder lines", () => {
     ["a user starting with a digit", "      3d@node1 #2", "3d", "node1"],
     ["a first word with a ;", "  mesher;@node1 #2", "mesher;", "node1"],
     ["non-ASCII names", "      jürgen.weiß@rd0087714 #2", "jürgen.weiß", "rd0087714"],
+    ["a host ending in @ (split at the @ before)", "      ann@node1@ #2", "ann", "node1@"],
+    ["a word ending in @@", "      ann@lab@@ #2", "ann@lab", "@"],
+    ["a run of @ inside", "      ann@@@node1 #2", "ann@@", "node1"],
+    [
+      "a user of 100,000 @",
+      `      a${"@".repeat(100_000)}node1 #2`,
+      `a${"@".repeat(99_999)}`,
+      "node1",
+    ],
+    ["a word of 100,000 @", `      a${"@".repeat(100_000)} #2`, `a${"@".repeat(99_998)}`, "@"],
   ])("reads %s", (_why, line, username, host) => {
     expect(solverAfter(line)).toEqual({ uses: [{ username, host, count: 2 }], warnings: [] });
   });
@@ -42,6 +52,7 @@ describe("olicense holder lines", () => {
     ["a TAB inside the host", "      ann@node\t1 #2"],
     ["a no-break space inside the user", "      an\u00a0n@node1 #2"],
     ["a line separator inside the host", "      ann@no\u2028de1 #2"],
+    ["a word of 300,000 @ and no # (read in linear time)", `      a${"@".repeat(300_000)}b 2`],
   ])("does not understand %s", (_why, line) => {
     expect(solverAfter(line)).toEqual({
       uses: [],

@@ -64,7 +64,7 @@ function splitTopLevel(expression: string, field: string): string[] {
 
 function parseItem(item: string, expression: string, field: string): Part[] {
   const parts: Part[] = [];
-  const pattern = /\[([^\]]*)\]|[^[]+/g;
+  const pattern = /\[([^[\]]*)\]|[^[]+/g;
   for (const match of item.matchAll(pattern)) {
     if (match[1] === undefined) parts.push({ literal: match[0] });
     else parts.push({ ranges: parseRanges(match[1], expression, field) });

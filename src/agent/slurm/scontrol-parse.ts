@@ -206,9 +206,9 @@ export function supportsLastConsumed(version: SlurmVersion): boolean {
 /** Reads one `Key = value` line of `scontrol show config`; undefined when absent or (null). */
 export function parseConfigValue(output: string, key: string): string | undefined {
   for (const line of splitLines(output)) {
-    const match = /^(\S+)\s*=\s*(.*)$/.exec(line.trim());
+    const match = /^([^\s=]+)\s*=\s*(\S.*)?$/.exec(line.trim());
     if (match && match[1]!.toLowerCase() === key.toLowerCase()) {
-      const value = match[2]!.trim();
+      const value = (match[2] ?? "").trim();
       return value === "" || value === "(null)" ? undefined : value;
     }
   }

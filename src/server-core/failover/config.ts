@@ -3,7 +3,7 @@ import { z } from "zod";
 const url = z
   .string()
   .regex(/^https?:\/\/[^\s/]+(\/.*)?$/, "must be an http:// or https:// URL")
-  .transform((text) => text.replace(/\/+$/, ""));
+  .transform((text) => text.replace(/(?<!\/)\/+$/, ""));
 
 /**
  * `failover:` in the server config. The main names its backup, the backup names its main;
