@@ -270,19 +270,29 @@ export class OlicenseFeatures {
     }
     this.nameHash = hash;
     this.nameIsAscii = true;
+    return this.probe(hash, from, to, undefined);
+  }
+
+  /**
+   * The feature of name hash `hash` whose key is `key`, or, when `key` is undefined, the
+   * lower-cased ASCII name in `[from, to)`; -1 if none.
+   */
+  private probe(hash: number, from: number, to: number, key: string | undefined): number {
     const slots = this.slots;
     const mask = slots.length / SLOT - 1;
     let slot = mix(hash) & mask;
     for (let probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
       const entry = slots[slot * SLOT] as number;
       if (entry === 0) break;
-      if (slots[slot * SLOT + 1] === hash && this.sameName(from, to, entry - 1)) return entry - 1;
+      if (
+        slots[slot * SLOT + 1] === hash &&
+        (key === undefined ? this.sameName(from, to, entry - 1) : this.keyOf(entry - 1) === key)
+      ) {
+        return entry - 1;
+      }
     }
-    return this.crowded.size === 0 ? -1 : this.crowdedIndex(text.slice(from, to).toLowerCase());
-  }
-
-  private crowdedIndex(key: string): number {
-    return this.crowded.get(key) ?? -1;
+    if (this.crowded.size === 0) return -1;
+    return this.crowded.get(key ?? this.text.slice(from, to).toLowerCase()) ?? -1;
   }
 
   /** Whether the ASCII name in `[from, to)`, lower-cased, is the feature's key. */
@@ -304,15 +314,7 @@ export class OlicenseFeatures {
     const hash = hashOf(key);
     this.nameHash = hash;
     this.nameIsAscii = false;
-    const slots = this.slots;
-    const mask = slots.length / SLOT - 1;
-    let slot = mix(hash) & mask;
-    for (let probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
-      const entry = slots[slot * SLOT] as number;
-      if (entry === 0) break;
-      if (slots[slot * SLOT + 1] === hash && this.keyOf(entry - 1) === key) return entry - 1;
-    }
-    return this.crowdedIndex(key);
+    return this.probe(hash, 0, 0, key);
   }
 
   /** The feature's name in lower case (cut from `chars` for an ASCII name: rarely needed). */
