@@ -60,6 +60,45 @@ describe.each(DRIVERS)("storage over %s", (driver) => {
     await db.close();
   });
 
+  test("an unpaged list larger than one statement can bind keeps every child", async () => {
+    const db = await openDatabase(await target(driver, `unpaged_${driver}`));
+    const rows = 33_000; // above SQLite's 32,766 parameters per statement
+    const series = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})`;
+    await db.transaction(async (tx) => {
+      await tx.run("INSERT INTO products (name) VALUES ('p')");
+      await tx.run(
+        `${series} INSERT INTO configurations (name, cluster_client_id, grace_time, type) SELECT 'c' || CAST(i AS TEXT), 'k', 60, 'flexlm' FROM n`,
+      );
+      await tx.run(
+        `INSERT INTO features (name, product_id, config_id, total) SELECT 'f', 1, id, id FROM configurations WHERE id % 1000 = 0`,
+      );
+      await tx.run(
+        `${series} INSERT INTO jobs (slurm_job_id, cluster_client_id, username, lead_host) SELECT CAST(i AS TEXT), 'k', 'u', 'h' FROM n`,
+      );
+      await tx.run(
+        `INSERT INTO bookings (job_id, feature_id, quantity, created_at) SELECT j.id, f.id, 1, 'now' FROM jobs j JOIN features f ON f.config_id = j.id`,
+      );
+    });
+    const store = createStore(db);
+    const ascending = { sortAscending: true };
+
+    const jobs = (await store.jobs.list(ascending)).items;
+    expect(jobs).toHaveLength(rows);
+    const booked = jobs.filter((job) => job.bookings.length > 0);
+    expect(booked.map((job) => Number(job.id))).toEqual(
+      Array.from({ length: 33 }, (_, k) => (k + 1) * 1000),
+    );
+    expect(booked.every((job) => job.bookings[0]?.jobId === job.id)).toBe(true);
+
+    const configurations = (await store.configurations.list(ascending)).items;
+    expect(configurations).toHaveLength(rows);
+    const withFeatures = configurations.filter((c) => c.features.length > 0);
+    expect(withFeatures.map((c) => [Number(c.id), c.features[0]?.total])).toEqual(
+      Array.from({ length: 33 }, (_, k) => [(k + 1) * 1000, (k + 1) * 1000]),
+    );
+    await db.close();
+  }, 120_000);
+
   test("a failed transaction leaves nothing behind", async () => {
     const db = await openDatabase(await target(driver, `rollback_${driver}`));
     await expect(

@@ -2,7 +2,7 @@ import { notFound } from "../errors.js";
 import type { Database, SqlExecutor } from "./db.js";
 import { assertExists, explainFeatureConstraint, selectFeatures } from "./features.js";
 import { selectLicenseServers } from "./license-servers.js";
-import { listClauses, placeholders, whereClause } from "./listing.js";
+import { byParent, listClauses, selectForIds, whereClause } from "./listing.js";
 import type {
   Configuration,
   ConfigurationFeatureInput,
@@ -31,12 +31,22 @@ const LIST_SPEC = {
 async function withChildren(ex: SqlExecutor, rows: ConfigurationRow[]): Promise<Configuration[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const features = await selectFeatures(ex, `f.config_id IN (${placeholders(ids.length)})`, ids);
-  const servers = await selectLicenseServers(ex, `config_id IN (${placeholders(ids.length)})`, ids);
+  const features = byParent(
+    await selectForIds("f.config_id", ids, (condition, params) =>
+      selectFeatures(ex, condition, params),
+    ),
+    (feature) => feature.configId,
+  );
+  const servers = byParent(
+    await selectForIds("config_id", ids, (condition, params) =>
+      selectLicenseServers(ex, condition, params),
+    ),
+    (server) => server.configId,
+  );
   return rows.map((row) => ({
     ...row,
-    features: features.filter((f) => f.configId === row.id),
-    licenseServers: servers.filter((s) => s.configId === row.id),
+    features: features.get(row.id) ?? [],
+    licenseServers: servers.get(row.id) ?? [],
   }));
 }
 

@@ -1,7 +1,7 @@
 import { conflict, notFound, unprocessable } from "../errors.js";
 import { ConstraintViolation, type Database, type SqlExecutor } from "./db.js";
 import { bookAtomically, selectBookings } from "./bookings.js";
-import { listClauses, placeholders, whereClause } from "./listing.js";
+import { byParent, listClauses, selectForIds, whereClause } from "./listing.js";
 import type { BookingRequest, Job, JobInput, ListQuery, Page } from "./types.js";
 
 type JobRow = Omit<Job, "bookings">;
@@ -22,9 +22,15 @@ const LIST_SPEC = {
 
 async function withBookings(ex: SqlExecutor, rows: JobRow[]): Promise<Job[]> {
   if (rows.length === 0) return [];
-  const ids = rows.map((row) => row.id);
-  const bookings = await selectBookings(ex, `job_id IN (${placeholders(ids.length)})`, ids);
-  return rows.map((row) => ({ ...row, bookings: bookings.filter((b) => b.jobId === row.id) }));
+  const bookings = byParent(
+    await selectForIds(
+      "job_id",
+      rows.map((row) => row.id),
+      (condition, params) => selectBookings(ex, condition, params),
+    ),
+    (booking) => booking.jobId,
+  );
+  return rows.map((row) => ({ ...row, bookings: bookings.get(row.id) ?? [] }));
 }
 
 /** The id of the cluster's feature a booking request names. */

@@ -58,3 +58,40 @@ export function whereClause(conditions: string[]): string {
 export function placeholders(count: number): string {
   return Array.from({ length: count }, () => "?").join(", ");
 }
+
+/** Ids bound in one statement at most: SQLite takes 32,766 parameters, PostgreSQL 65,535. */
+const IDS_PER_STATEMENT = 10_000;
+
+/**
+ * What `select` finds for `column IN (ids)`, asked in chunks of ids, so that the children of a
+ * page of any size (an unpaged list of 40,000 jobs) stay under the parameter limit.
+ */
+export async function selectForIds<T>(
+  column: string,
+  ids: readonly number[],
+  select: (condition: string, params: readonly number[]) => Promise<T[]>,
+): Promise<T[]> {
+  const found: T[] = [];
+  for (let at = 0; at < ids.length; at += IDS_PER_STATEMENT) {
+    const chunk = ids.slice(at, at + IDS_PER_STATEMENT);
+    for (const row of await select(`${column} IN (${placeholders(chunk.length)})`, chunk)) {
+      found.push(row);
+    }
+  }
+  return found;
+}
+
+/** Children by the id of their parent, each list in the order given. */
+export function byParent<T>(
+  children: readonly T[],
+  parentOf: (child: T) => number,
+): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const child of children) {
+    const parent = parentOf(child);
+    const group = groups.get(parent);
+    if (group === undefined) groups.set(parent, [child]);
+    else group.push(child);
+  }
+  return groups;
+}
