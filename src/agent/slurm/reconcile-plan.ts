@@ -136,6 +136,14 @@ export function planReconcile(
   const licensesByName = new Map(
     slurm.licenses.map((license) => [license.name.toLowerCase(), license]),
   );
+  // indexed once: a large site has thousands of features, bookings and resource rows
+  const bookingsByFeature = groupBy(
+    bookings.filter((booking) => activeJobs.has(booking.slurmJobId)),
+    (booking) => featureKey(booking.productName, booking.featureName),
+  );
+  const resourceRows = groupBy(slurm.resources, (resource) =>
+    resourceKey(resource.name, resource.server),
+  );
   const actions: SlurmAction[] = [];
   const decisions: FeatureDecision[] = [];
 
@@ -143,22 +151,15 @@ export function planReconcile(
     const license = slurmLicenseName(feature.productName, feature.featureName, feature.type);
     const name = `${feature.productName}.${feature.featureName}`.toLowerCase();
     const server = feature.type.toLowerCase();
-    actions.push(
-      ...resourceActions(license, name, server, feature.total, slurm.resources, options.cluster),
-    );
+    const rows = resourceRows.get(resourceKey(name, server)) ?? [];
+    actions.push(...resourceActions(license, name, server, feature.total, rows, options.cluster));
 
     const usedBySlurmJobs = licensesByName.get(license)?.used ?? 0;
-    const featureBookings = bookings.filter(
-      (booking) =>
-        activeJobs.has(booking.slurmJobId) &&
-        booking.productName.toLowerCase() === feature.productName.toLowerCase() &&
-        booking.featureName.toLowerCase() === feature.featureName.toLowerCase(),
-    );
+    const featureBookings =
+      bookingsByFeature.get(featureKey(feature.productName, feature.featureName)) ?? [];
     const bookedNotYetInUse = bookedButNotCheckedOut(featureBookings, feature.uses);
     // Slurm rejects a reservation asking for more than this cluster's share of the count
-    const slurmTotal = Math.floor(
-      (feature.total * clusterShare(name, server, slurm.resources, options.cluster)) / 100,
-    );
+    const slurmTotal = Math.floor((feature.total * clusterShare(rows, options.cluster)) / 100);
     const blocked = clamp(feature.used - usedBySlurmJobs + bookedNotYetInUse, 0, slurmTotal);
     decisions.push({
       license,
@@ -176,9 +177,7 @@ export function planReconcile(
         feature.total,
         usedBySlurmJobs + blocked + (feature.total - slurmTotal),
       );
-      const current = slurm.resources.find(
-        (resource) => resource.name === name && resource.server === server,
-      )?.lastConsumed;
+      const current = rows[0]?.lastConsumed;
       if (current !== lastConsumed)
         actions.push({ kind: "set-lastconsumed", license, name, server, lastConsumed });
     }
@@ -201,31 +200,41 @@ function uniqueFeatures(features: readonly ServerFeature[]): ServerFeature[] {
   return [...seen.values()];
 }
 
-/** This cluster's PercentAllowed for a resource; 100 when it is being added. */
-function clusterShare(
-  name: string,
-  server: string,
-  resources: readonly SlurmResource[],
-  cluster: string,
-): number {
-  const row = resources.find(
-    (resource) =>
-      resource.name === name &&
-      resource.server === server &&
-      resource.cluster?.toLowerCase() === cluster.toLowerCase(),
-  );
+function featureKey(productName: string, featureName: string): string {
+  return JSON.stringify([productName.toLowerCase(), featureName.toLowerCase()]);
+}
+
+function resourceKey(name: string, server: string): string {
+  return JSON.stringify([name, server]);
+}
+
+/** Items by key, each list in the items' order. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+/** This cluster's PercentAllowed for a resource (its sacctmgr rows); 100 when it is being added. */
+function clusterShare(rows: readonly SlurmResource[], cluster: string): number {
+  const row = rows.find((resource) => resource.cluster?.toLowerCase() === cluster.toLowerCase());
   return Math.min(100, row?.allowed ?? 100);
 }
 
+/** What makes the resource's sacctmgr rows (one per cluster) carry this feature's count. */
 function resourceActions(
   license: string,
   name: string,
   server: string,
   total: number,
-  resources: readonly SlurmResource[],
+  rows: readonly SlurmResource[],
   cluster: string,
 ): SlurmAction[] {
-  const rows = resources.filter((resource) => resource.name === name && resource.server === server);
   const first = rows[0];
   if (first === undefined) {
     return [
@@ -249,19 +258,15 @@ function bookedButNotCheckedOut(
   bookings: readonly JobBooking[],
   uses: readonly LicenseUse[],
 ): number {
-  const remaining = uses.map((use) => ({
-    user: use.username.toLowerCase(),
-    host: shortHost(use.host),
-    count: use.count,
-  }));
+  const remaining = groupBy(
+    uses.map((use) => ({ key: holderKey(use.username, use.host), count: use.count })),
+    (use) => use.key,
+  );
   let notInUse = 0;
   for (const booking of bookings) {
     let needed = booking.quantity;
-    const user = booking.username.toLowerCase();
-    const host = shortHost(booking.leadHost);
-    for (const use of remaining) {
+    for (const use of remaining.get(holderKey(booking.username, booking.leadHost)) ?? []) {
       if (needed === 0) break;
-      if (use.user !== user || use.host !== host || use.count === 0) continue;
       const taken = Math.min(needed, use.count);
       use.count -= taken;
       needed -= taken;
@@ -269,6 +274,10 @@ function bookedButNotCheckedOut(
     notInUse += needed;
   }
   return notInUse;
+}
+
+function holderKey(username: string, host: string): string {
+  return JSON.stringify([username.toLowerCase(), shortHost(host)]);
 }
 
 function shortHost(host: string): string {
@@ -289,11 +298,9 @@ function reservationActions(
     if (decision.blocked > 0) wanted.set(decision.license, decision.blocked);
   }
   const held = new Set((options.heldLicenses ?? []).map((name) => name.toLowerCase()));
+  const decided = new Set(decisions.map((decision) => decision.license));
   for (const reserved of current?.licenses ?? []) {
-    if (
-      held.has(reserved.name) &&
-      !decisions.some((decision) => decision.license === reserved.name)
-    ) {
+    if (held.has(reserved.name) && !decided.has(reserved.name)) {
       wanted.set(reserved.name, reserved.count);
     }
   }

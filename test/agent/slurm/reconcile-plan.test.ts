@@ -210,6 +210,48 @@ describe("planReconcile: blocking with a reservation (Slurm 22.05)", () => {
     ]);
   });
 
+  it("matches each of many features with its own bookings, checkouts and sacctmgr rows", () => {
+    // feature i: used i % 5 + 2 on the server; job i books 2 seats of it and its user already
+    // holds 1 on the job's lead host, so 1 is booked but not in use; every third resource
+    // gives this cluster 50 % of the count
+    const count = 300;
+    const indexes = Array.from({ length: count }, (_, i) => i);
+    const features = indexes.map((i) =>
+      feature(
+        10,
+        (i % 5) + 2,
+        [{ username: `u${i}`, host: `n${i}.example.org`, count: 1 }],
+        `P${i % 7}`,
+        `f${i}`,
+      ),
+    );
+    const bookings: JobBooking[] = indexes.map((i) => ({
+      slurmJobId: String(i),
+      username: `U${i}`,
+      leadHost: `n${i}`,
+      productName: `p${i % 7}`,
+      featureName: `F${i}`,
+      quantity: 2,
+    }));
+    const slurm = state({
+      resources: indexes.flatMap((i) => [
+        resource(`p${i % 7}.f${i}`, 10, { cluster: "other" }),
+        resource(`p${i % 7}.f${i}`, 10, { allowed: i % 3 === 0 ? 50 : 100 }),
+      ]),
+      licenses: indexes.map((i) => license(`p${i % 7}.f${i}@flexlm`, 10, 0)),
+      jobs: indexes.map((i) => job(String(i))),
+    });
+    const plan = planReconcile([...features].reverse(), [...bookings].reverse(), slurm, OPTIONS);
+    expect(plan.features.map((decision) => [decision.license, decision.blocked]).reverse()).toEqual(
+      indexes.map((i) => [
+        `p${i % 7}.f${i}@flexlm`,
+        Math.min((i % 5) + 2 + 1, i % 3 === 0 ? 5 : 10),
+      ]),
+    );
+    expect(plan.features.every((decision) => decision.bookedNotYetInUse === 1)).toBe(true);
+    expect(plan.actions.filter((action) => action.kind !== "create-reservation")).toEqual([]);
+  });
+
   it("counts a checkout only once when two bookings of the same user and host share it", () => {
     const slurm = state({
       resources: [resource("abaqus.standard", 10)],
