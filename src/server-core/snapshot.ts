@@ -33,21 +33,26 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
     list.push(lease);
     leasesByPool.set(lease.poolId, list);
   }
-  const features: StatusFeature[] = [];
+  // by lower-cased name: a license file may hold thousands of pools
+  const features = new Map<string, StatusFeature>();
   for (const pool of input.pools) {
-    let feature = features.find((entry) => entry.name.toLowerCase() === pool.feature.toLowerCase());
+    const key = pool.feature.toLowerCase();
+    let feature = features.get(key);
     if (!feature) {
       feature = { name: pool.feature, vendor: pool.vendor, pools: [] };
-      features.push(feature);
+      features.set(key, feature);
     }
     feature.pools.push(
       statusPool(pool, leasesByPool.get(pool.id) ?? [], input.reservationsOf?.(pool.id) ?? []),
     );
   }
   const vendorNames = [...input.vendors];
+  const knownVendors = new Set(vendorNames.map((name) => name.toLowerCase()));
   for (const pool of input.pools) {
-    if (!vendorNames.some((name) => name.toLowerCase() === pool.vendor.toLowerCase()))
-      vendorNames.push(pool.vendor);
+    const key = pool.vendor.toLowerCase();
+    if (knownVendors.has(key)) continue;
+    knownVendors.add(key);
+    vendorNames.push(pool.vendor);
   }
   const vendors: StatusVendor[] = vendorNames.map((name) => ({
     name,
@@ -70,7 +75,7 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
     generatedAt: new Date(input.now).toISOString(),
     server,
     vendors,
-    features,
+    features: [...features.values()],
   };
 }
 
