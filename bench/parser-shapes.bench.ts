@@ -8,7 +8,6 @@
  * Target: each shape ≤ 3× the ordinary output, for every format.
  */
 import { availableParallelism, loadavg } from "node:os";
-import { BUILTIN_PARSERS, type Parser } from "../src/parsers/index.js";
 import {
   renderStatus,
   STATUS_FORMATS,
@@ -16,6 +15,7 @@ import {
 } from "../src/server-core/status/render.js";
 import type { StatusSnapshot } from "../src/server-core/status/snapshot.js";
 import { generateSnapshot } from "../test/generators/flexlm.js";
+import { bestSeconds, builtinParser } from "./measure.js";
 import { reportJson } from "./report.js";
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 5);
@@ -43,25 +43,6 @@ function snapshotNamed(names: string[]): StatusSnapshot {
   return snapshot;
 }
 
-function bestOf(runs: number, work: () => number): number {
-  let best = Number.POSITIVE_INFINITY;
-  let sink = 0;
-  for (let i = 0; i < runs; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const start = process.hrtime.bigint();
-    sink += work();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  if (sink < 0) process.stdout.write("impossible\n");
-  return best;
-}
-
-function parserOf(type: StatusFormat): Parser {
-  const parser = BUILTIN_PARSERS.find((candidate) => candidate.type === type);
-  if (!parser) throw new Error(`no built-in parser for ${type}`);
-  return parser;
-}
-
 const render = (format: StatusFormat, snapshot: StatusSnapshot): string =>
   renderStatus(format, snapshot, {
     now: new Date(Date.UTC(2026, 10, 22, 14, 53)),
@@ -87,11 +68,11 @@ interface FormatResult {
 
 const results: FormatResult[] = [];
 for (const format of STATUS_FORMATS) {
-  const parser = parserOf(format);
+  const parser = builtinParser(format);
   const texts = [ordinary, colliding, repeated].map((snapshot) => render(format, snapshot));
   for (let i = 0; i < 2; i++) for (const text of texts) parser.parse(text);
-  const [ordinaryMs, collidingMs, repeatedMs] = texts.map((text) =>
-    bestOf(RUNS, () => parser.parse(text).features.length),
+  const [ordinaryMs, collidingMs, repeatedMs] = texts.map(
+    (text) => 1000 * bestSeconds(RUNS, () => parser.parse(text).features.length),
   ) as [number, number, number];
   const [plainReport, collidingReport, repeatedReport] = texts.map((text) => parser.parse(text));
   if (collidingReport?.features.length !== plainReport?.features.length)

@@ -7,7 +7,6 @@
  * (e.g. "dsls,rlm") limits the run to some formats.
  */
 import { availableParallelism, loadavg } from "node:os";
-import { BUILTIN_PARSERS, type Parser } from "../src/parsers/index.js";
 import { splitLines } from "../src/parsers/text.js";
 import {
   renderStatus,
@@ -16,6 +15,7 @@ import {
 } from "../src/server-core/status/render.js";
 import type { StatusSnapshot } from "../src/server-core/status/snapshot.js";
 import { generateSnapshot } from "../test/generators/flexlm.js";
+import { bestSeconds, builtinParser } from "./measure.js";
 import { reportJson } from "./report.js";
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 5);
@@ -25,26 +25,6 @@ const LEASES = Math.round(200_000 * SCALE);
 const TARGET_RATIO = 3;
 /** OLicense and DSLS print counted pools only, so their checkouts on uncounted pools are not listed. */
 const COUNTED_ONLY = new Set<StatusFormat>(["olicense", "dsls"]);
-
-function bestOf(runs: number, work: () => number): number {
-  let best = Number.POSITIVE_INFINITY;
-  let sink = 0;
-  for (let i = 0; i < runs; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const start = process.hrtime.bigint();
-    sink += work();
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-    best = Math.min(best, elapsed);
-  }
-  if (sink < 0) process.stdout.write("impossible\n");
-  return best;
-}
-
-function parserOf(type: StatusFormat): Parser {
-  const parser = BUILTIN_PARSERS.find((candidate) => candidate.type === type);
-  if (!parser) throw new Error(`no built-in parser for ${type}`);
-  return parser;
-}
 
 function expectedCheckouts(snapshot: StatusSnapshot, format: StatusFormat): number {
   let checkouts = 0;
@@ -89,7 +69,7 @@ interface VendorResult {
 
 const results: VendorResult[] = [];
 for (const input of inputs) {
-  const parser = parserOf(input.format);
+  const parser = builtinParser(input.format);
   const { text } = input;
   const megabytes = Buffer.byteLength(text, "utf8") / 1e6;
   // Warm both up on the first tenth, so the timed runs measure optimised code, not the JIT.
@@ -102,8 +82,8 @@ for (const input of inputs) {
       // a cut output may end mid-block; the warm-up only needs the code paths run
     }
   }
-  const splitSeconds = bestOf(RUNS, () => splitLines(text).length);
-  const parseSeconds = bestOf(RUNS, () => parser.parse(text).features.length);
+  const splitSeconds = bestSeconds(RUNS, () => splitLines(text).length);
+  const parseSeconds = bestSeconds(RUNS, () => parser.parse(text).features.length);
   const report = parser.parse(text);
   const checkouts = report.features.reduce((sum, f) => sum + f.uses.length, 0);
   if (checkouts !== input.checkouts)
