@@ -1,11 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Configuration, Job } from "../../src/agent/api-types.js";
-import {
-  planReconcile,
-  sameHost,
-  type ConfigurationQuery,
-} from "../../src/agent/reconcile/plan.js";
+import { planReconcile, type ConfigurationQuery } from "../../src/agent/reconcile/plan.js";
 import { flexlmParser, type ParsedReport } from "../../src/parsers/index.js";
 
 function configuration(
@@ -255,12 +251,5 @@ describe("reconcile planning", () => {
       });
       expect(foreign.bookingsToDelete).toEqual([]);
     });
-  });
-
-  it("matches short host names against FQDNs, not different domains", () => {
-    expect(sameHost("node001", "NODE001.cluster.local")).toBe(true);
-    expect(sameHost("node001.a.org", "node001.a.org.")).toBe(true);
-    expect(sameHost("node001.a.org", "node001.b.org")).toBe(false);
-    expect(sameHost("node001", "node0011")).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { FeatureUsage, ParsedReport, ServerAddress } from "../../parsers/index.js";
 import type { Configuration, ConfigurationFeature, FeatureUpdate, Job } from "../api-types.js";
+import { Holders } from "./holders.js";
 
 /** What querying one configuration's license servers gave. */
 export type ConfigurationQuery =
@@ -157,6 +158,8 @@ function planBookingDeletions(
       featureById.set(feature.id, { feature, configuration });
   }
   const deletions: BookingDeletion[] = [];
+  /** built for the features bookings are checked against, once each */
+  const holdersOf = new Map<FeatureUsage, Holders>();
   for (const job of jobs) {
     for (const booking of job.bookings) {
       const owner = featureById.get(booking.featureId);
@@ -178,30 +181,16 @@ function planBookingDeletions(
       const usage = usageByConfiguration
         .get(owner.configuration.id)
         ?.get(owner.feature.name.toLowerCase());
-      if (
-        usage &&
-        usage.uses.some(
-          (use) => sameUser(use.username, job.username) && sameHost(use.host, job.leadHost),
-        )
-      ) {
+      if (usage === undefined) continue;
+      let holders = holdersOf.get(usage);
+      if (holders === undefined) {
+        holders = new Holders(usage.uses);
+        holdersOf.set(usage, holders);
+      }
+      if (holders.holds(job.username, job.leadHost)) {
         deletions.push({ ...base, reason: "usage-visible" });
       }
     }
   }
   return deletions;
-}
-
-function sameUser(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
-/** Tools print short names or FQDNs, in any case: `node001` matches `NODE001.cluster.local`. */
-export function sameHost(a: string, b: string): boolean {
-  const left = a.toLowerCase().replace(/\.$/, "");
-  const right = b.toLowerCase().replace(/\.$/, "");
-  if (left === right) return true;
-  const shortLeft = left.split(".")[0];
-  const shortRight = right.split(".")[0];
-  const oneIsShort = !left.includes(".") || !right.includes(".");
-  return oneIsShort && shortLeft === shortRight && shortLeft !== "";
 }

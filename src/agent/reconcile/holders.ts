@@ -1,0 +1,66 @@
+/**
+ * Who holds a feature on its license server, as bookings are matched against it: the same
+ * user (any letter case) on the same host, where tools print short names or FQDNs.
+ */
+import type { LicenseUse } from "../../parsers/index.js";
+
+/** Tools print short names or FQDNs, in any case: `node001` matches `NODE001.cluster.local`. */
+export function sameHost(a: string, b: string): boolean {
+  const left = normalHost(a);
+  const right = normalHost(b);
+  if (left === right) return true;
+  const shortLeft = shortName(left);
+  const oneIsShort = !left.includes(".") || !right.includes(".");
+  return oneIsShort && shortLeft === shortName(right) && shortLeft !== "";
+}
+
+/**
+ * The holders of a feature's checkouts, indexed once, so that each booking is matched in
+ * constant time rather than against every checkout (a busy feature has thousands of both).
+ * `holds(user, host)` is true exactly when some use has that user and a host `sameHost`
+ * accepts.
+ */
+export class Holders {
+  private readonly fullHosts = new Set<string>();
+  /** user and short name of every host */
+  private readonly anyHostShort = new Set<string>();
+  /** user and name of the hosts printed short */
+  private readonly shortHosts = new Set<string>();
+
+  constructor(uses: readonly LicenseUse[]) {
+    for (const use of uses) {
+      const user = use.username.toLowerCase();
+      const host = normalHost(use.host);
+      this.fullHosts.add(holderKey(user, host));
+      const short = shortName(host);
+      if (short === "") continue;
+      this.anyHostShort.add(holderKey(user, short));
+      if (!host.includes(".")) this.shortHosts.add(holderKey(user, short));
+    }
+  }
+
+  holds(username: string, host: string): boolean {
+    const user = username.toLowerCase();
+    const normal = normalHost(host);
+    if (this.fullHosts.has(holderKey(user, normal))) return true;
+    const short = shortName(normal);
+    if (short === "") return false;
+    // a short name matches any host of that name; an FQDN only a host printed short
+    const candidates = normal.includes(".") ? this.shortHosts : this.anyHostShort;
+    return candidates.has(holderKey(user, short));
+  }
+}
+
+function normalHost(host: string): string {
+  const lower = host.toLowerCase();
+  return lower.endsWith(".") ? lower.slice(0, -1) : lower;
+}
+
+function shortName(host: string): string {
+  const dot = host.indexOf(".");
+  return dot < 0 ? host : host.slice(0, dot);
+}
+
+function holderKey(user: string, host: string): string {
+  return JSON.stringify([user, host]);
+}

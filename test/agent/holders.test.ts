@@ -1,0 +1,48 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Holders, sameHost } from "../../src/agent/reconcile/holders.js";
+import type { LicenseUse } from "../../src/parsers/index.js";
+
+describe("sameHost", () => {
+  it("matches short host names against FQDNs, not different domains", () => {
+    expect(sameHost("node001", "NODE001.cluster.local")).toBe(true);
+    expect(sameHost("node001.a.org", "node001.a.org.")).toBe(true);
+    expect(sameHost("node001.a.org", "node001.b.org")).toBe(false);
+    expect(sameHost("node001", "node0011")).toBe(false);
+    expect(sameHost(".a.org", "a")).toBe(false);
+  });
+});
+
+describe("Holders", () => {
+  it("finds a booking's user and host among the uses", () => {
+    const holders = new Holders([
+      { username: "Alice", host: "node001", count: 1 },
+      { username: "bob", host: "node002.cluster.local.", count: 2 },
+    ]);
+    expect(holders.holds("alice", "NODE001.cluster.local")).toBe(true);
+    expect(holders.holds("BOB", "node002")).toBe(true);
+    expect(holders.holds("bob", "node002.cluster.local")).toBe(true);
+    expect(holders.holds("bob", "node002.other.org")).toBe(false);
+    expect(holders.holds("alice", "node002")).toBe(false);
+  });
+
+  it("agrees with comparing the booking to every use", () => {
+    const label = fc.constantFrom("n1", "N1", "n2", "", "a");
+    const host = fc
+      .array(label, { minLength: 1, maxLength: 3 })
+      .chain((labels) =>
+        fc.constantFrom(labels.join("."), `${labels.join(".")}.`, `.${labels.join(".")}`),
+      );
+    const user = fc.constantFrom("ann", "ANN", "bob");
+    const use = fc.record({ username: user, host, count: fc.constant(1) });
+    fc.assert(
+      fc.property(fc.array(use, { maxLength: 6 }), user, host, (uses: LicenseUse[], u, h) => {
+        const expected = uses.some(
+          (each) => each.username.toLowerCase() === u.toLowerCase() && sameHost(each.host, h),
+        );
+        return new Holders(uses).holds(u, h) === expected;
+      }),
+      { numRuns: 3_000, seed: 20261123 },
+    );
+  });
+});
