@@ -94,3 +94,68 @@ export function parsesCleanlyOrFailsTyped(
       f.uses.every((u) => isCount(u.count)),
   );
 }
+
+/** Separators and words the parsers split lines at, repeated by `stretched`. */
+const STRETCH_TOKENS = [
+  " ",
+  "\t",
+  "  x",
+  "@",
+  "x@",
+  "/",
+  ":",
+  ";",
+  ",",
+  "(",
+  ")",
+  "#",
+  "=",
+  "-",
+  "|",
+  "[",
+  "]",
+  "<",
+  ">",
+  '"',
+  "1",
+  " 1",
+  "), start ",
+  "(v",
+  "\u2028",
+];
+
+/**
+ * One fixture with a token repeated tens of thousands of times at a random place, or one of
+ * its lines repeated ten thousand times: sizes at which work that is quadratic in a line or
+ * in the output shows as a hang.
+ */
+export function stretched(fixtures: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom(...fixtures),
+        position,
+        position,
+        fc.constantFrom(...STRETCH_TOKENS),
+        fc.constantFrom(20_000, 60_000),
+      )
+      .map(([text, n, column, token, times]) => {
+        // a line first, then a place in it: short lines are stretched as often as long ones
+        const lines = text.split("\n");
+        const i = n % lines.length;
+        const line = lines[i] ?? "";
+        const p = at(line, column);
+        lines[i] = line.slice(0, p) + token.repeat(times) + line.slice(p);
+        return lines.join("\n");
+      }),
+    fc.tuple(fc.constantFrom(...fixtures), position).map(([text, n]) => {
+      const lines = text.split("\n");
+      const i = n % lines.length;
+      return [
+        ...lines.slice(0, i),
+        ...Array<string>(10_000).fill(lines[i] ?? ""),
+        ...lines.slice(i),
+      ].join("\n");
+    }),
+  );
+}

@@ -10,7 +10,7 @@ import {
 } from "../../src/parsers/index.js";
 import { renderStatus, type StatusFormat } from "../../src/server-core/status/render.js";
 import { generateSnapshot } from "../generators/flexlm.js";
-import { corrupted, parsesCleanlyOrFailsTyped } from "../generators/text-corruption.js";
+import { corrupted, parsesCleanlyOrFailsTyped, stretched } from "../generators/text-corruption.js";
 import { bySize, timeoutMs } from "./mode.js";
 
 /**
@@ -21,6 +21,7 @@ import { bySize, timeoutMs } from "./mode.js";
  */
 
 const RUNS_PER_PARSER = bySize(2_000, 100_000);
+const STRETCHED_RUNS_PER_PARSER = bySize(300, 3_000);
 const SEED = 20261123;
 /** far above any sane parse of these few-KB inputs: only a runaway (backtracking, loop) passes it */
 const HANG_BOUND_MS = 1_000;
@@ -84,6 +85,24 @@ describe.each(BUILTIN_PARSERS.map((parser, index) => [parser.type, parser, index
         expect(slowest, "slowest single parse (ms)").toBeLessThan(HANG_BOUND_MS);
       },
       timeoutMs(30_000, 1_800_000),
+    );
+
+    it(
+      `stays clean and far from a hang on ${STRETCHED_RUNS_PER_PARSER} stretched outputs`,
+      () => {
+        let slowest = 0;
+        fc.assert(
+          fc.property(stretched(inputsFor(type as StatusFormat)), (text) => {
+            const started = performance.now();
+            const clean = parsesCleanlyOrFailsTyped((input) => parser.parse(input), text);
+            slowest = Math.max(slowest, performance.now() - started);
+            return clean;
+          }),
+          { seed: SEED + 100 + index, numRuns: STRETCHED_RUNS_PER_PARSER },
+        );
+        expect(slowest, "slowest single parse (ms)").toBeLessThan(HANG_BOUND_MS);
+      },
+      timeoutMs(60_000, 1_800_000),
     );
   },
 );
