@@ -1,5 +1,5 @@
-import type { FeatureUsage } from "../../parsers/types.js";
 import type { Configuration, Job } from "../api-types.js";
+import { groupBy } from "../group-by.js";
 import type { ConfigurationQuery } from "../reconcile/plan.js";
 import type {
   ClusterLicenseInput,
@@ -28,7 +28,10 @@ export function slurmFeatures(
   for (const configuration of configurations) {
     const query = queryById.get(configuration.id);
     // once per configuration: a report may list thousands of features
-    const reported = query?.ok === true ? byLowerCaseName(query.report.features) : undefined;
+    const reported =
+      query?.ok === true
+        ? groupBy(query.report.features, (found) => found.feature.toLowerCase())
+        : undefined;
     for (const feature of configuration.features) {
       const usage = reported?.get(feature.name.toLowerCase()) ?? [];
       if (usage.length === 0) {
@@ -46,18 +49,6 @@ export function slurmFeatures(
     }
   }
   return { features, heldLicenses };
-}
-
-/** A report's features by lower-cased name, each list in the report's order. */
-function byLowerCaseName(features: readonly FeatureUsage[]): Map<string, FeatureUsage[]> {
-  const byName = new Map<string, FeatureUsage[]>();
-  for (const feature of features) {
-    const key = feature.feature.toLowerCase();
-    const same = byName.get(key);
-    if (same === undefined) byName.set(key, [feature]);
-    else same.push(feature);
-  }
-  return byName;
 }
 
 /** The API's bookings, named by product and feature as the Slurm plan matches them. */

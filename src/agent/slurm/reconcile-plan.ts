@@ -1,4 +1,5 @@
 import type { LicenseUse } from "../../parsers/types.js";
+import { groupBy } from "../group-by.js";
 import { slurmLicenseName } from "./licenses-env.js";
 import type { SlurmResource } from "./sacctmgr-parse.js";
 import type {
@@ -206,18 +207,6 @@ function featureKey(productName: string, featureName: string): string {
 
 function resourceKey(name: string, server: string): string {
   return JSON.stringify([name, server]);
-}
-
-/** Items by key, each list in the items' order. */
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [item]);
-    else group.push(item);
-  }
-  return groups;
 }
 
 /** This cluster's PercentAllowed for a resource (its sacctmgr rows); 100 when it is being added. */
