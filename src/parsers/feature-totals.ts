@@ -1,3 +1,4 @@
+import { isDigitCode } from "./scan.js";
 import type { FeatureUsage } from "./types.js";
 
 export interface PoolInfo {
@@ -62,15 +63,19 @@ export class FeatureAccumulator {
 /** The sooner of two `YYYY-MM-DD…` expiries; otherwise the one already known. */
 function earlierExpiry(current: string | undefined, next: string): string {
   if (current === undefined) return next;
-  if (startsWithIsoDate(current) && startsWithIsoDate(next)) return next < current ? next : current;
+  if (
+    startsWithIsoDateAt(current, 0, current.length) &&
+    startsWithIsoDateAt(next, 0, next.length)
+  ) {
+    return next < current ? next : current;
+  }
   return current;
 }
 
-function startsWithIsoDate(text: string): boolean {
-  if (text.length < 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return false;
-  for (const at of DATE_DIGITS) {
-    const code = text.charCodeAt(at);
-    if (code < 48 || code > 57) return false;
+/** Whether the `length` characters at `from` start with a `YYYY-MM-DD` date. */
+export function startsWithIsoDateAt(text: string, from: number, length: number): boolean {
+  if (length < 10 || text.charCodeAt(from + 4) !== DASH || text.charCodeAt(from + 7) !== DASH) {
+    return false;
   }
-  return true;
+  return DATE_DIGITS.every((at) => isDigitCode(text.charCodeAt(from + at)));
 }

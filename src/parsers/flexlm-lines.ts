@@ -1,5 +1,5 @@
 import { readCount } from "./text.js";
-import { hasAt, ShortStrings } from "./scan.js";
+import { hasAt, isSpaceOrTab, ShortStrings } from "./scan.js";
 
 /**
  * The per-line grammar inside an lmstat `Users of` block. Checkout lines are anchored on their
@@ -17,8 +17,6 @@ const START_ANCHOR = "), start ";
 export const QUEUED_ANCHOR = ") queued for ";
 const QUEUED_TAIL = /^(\d{1,10}) licenses?\s*$/;
 const RESERVATION = /^(\d{1,10}) RESERVATIONs? for (\S+) (.+) \(([^()]*)\)\s*$/;
-
-const isBlank = (code: number): boolean => code === 32 || code === 9;
 
 /**
  * Finds where the `(vVER)` group opens, given the index of the `)` that closes the
@@ -186,9 +184,9 @@ function parseCheckoutIn(
 function holderHost(text: string, lineStart: number, versionOpen: number): number {
   if (versionOpen <= lineStart) return -1;
   let from = lineStart;
-  while (from < versionOpen && isBlank(text.charCodeAt(from))) from++;
+  while (from < versionOpen && isSpaceOrTab(text.charCodeAt(from))) from++;
   let to = versionOpen;
-  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  while (to > from && isSpaceOrTab(text.charCodeAt(to - 1))) to--;
   return findHost(text, from, to);
 }
 
@@ -254,9 +252,9 @@ function readStartTail(line: string, at: number, end: number): number {
         i = countEnd + 8;
         if (line.charCodeAt(i) === 115 /* s */) i++;
       }
-    } else if (isBlank(c)) {
+    } else if (isSpaceOrTab(c)) {
       let j = i + 1;
-      while (j < end && isBlank(line.charCodeAt(j))) j++;
+      while (j < end && isSpaceOrTab(line.charCodeAt(j))) j++;
       if (j === end) return count;
       i = lingerEnd(line, j);
       if (i < 0) return -1;

@@ -7,7 +7,14 @@ import {
   type HeaderCounts,
 } from "./flexlm-block.js";
 import { FeatureIndex } from "./flexlm-feature-index.js";
-import { hasAt, isWhitespaceCode, keepClassesWarm, skipWhitespace, trimmedEnd } from "./scan.js";
+import {
+  hasAt,
+  isSpaceOrTab,
+  isWhitespaceCode,
+  keepClassesWarm,
+  skipWhitespace,
+  trimmedEnd,
+} from "./scan.js";
 import {
   CheckoutReader,
   digitRunEnd,
@@ -39,8 +46,6 @@ const VENDOR_UP = /^(\S+): UP\b/;
 /** Whole-run errors, per-server and vendor-daemon errors (`(-15,570:111 …)`, `(-97,121)`). */
 const DOWN_LINE =
   /\(-\d{1,4},\d+|^Error getting status|lmgrd is not running|Cannot connect to license server|Cannot read data from license server|vendor daemon is down/i;
-
-const isBlank = (code: number): boolean => code === 32 || code === 9;
 
 function describe(lineNumber: number, message: string, text: string): string {
   return `line ${lineNumber}: ${message}: ${JSON.stringify(text)}`;
@@ -258,7 +263,7 @@ function readLmstat(
       }
     }
     let first = lineStart;
-    while (first < end && isBlank(output.charCodeAt(first))) first++;
+    while (first < end && isSpaceOrTab(output.charCodeAt(first))) first++;
     if (first === end) continue;
     if (block) {
       // the block's frequent lines, classified by their first non-blank character in place

@@ -1,10 +1,7 @@
-import { shortHashStep } from "./scan.js";
+import { asciiLowerCode, shortHashStep } from "./scan.js";
 
 /** Features numbered by program name, compared case-insensitively, as the LS-DYNA reader keeps them. */
 
-const UPPER_A = 65;
-const UPPER_Z = 90;
-const TO_LOWER = 32;
 const LAST_ASCII = 127;
 const NOT_FOUND = -1;
 /** slots a name is looked for in before the Map of crowded names */
@@ -24,7 +21,7 @@ export function nameHash(text: string, from: number, to: number): number {
   for (let i = from; i < to; i++) {
     const code = text.charCodeAt(i);
     if (code > LAST_ASCII) return NOT_ASCII;
-    hash = shortHashStep(hash, foldedCode(code));
+    hash = shortHashStep(hash, asciiLowerCode(code));
   }
   return hash;
 }
@@ -95,12 +92,9 @@ export class FeatureNumbers {
 /** nameHash of any string, without its ASCII test. */
 function foldedHash(key: string): number {
   let hash = key.length;
-  for (let i = 0; i < key.length; i++) hash = shortHashStep(hash, foldedCode(key.charCodeAt(i)));
+  for (let i = 0; i < key.length; i++)
+    hash = shortHashStep(hash, asciiLowerCode(key.charCodeAt(i)));
   return hash;
-}
-
-function foldedCode(code: number): number {
-  return code >= UPPER_A && code <= UPPER_Z ? code + TO_LOWER : code;
 }
 
 /** Whether two names are equal with A-Z folded to a-z. */
@@ -109,7 +103,7 @@ function sameFolded(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
-    if (x !== y && foldedCode(x) !== foldedCode(y)) return false;
+    if (x !== y && asciiLowerCode(x) !== asciiLowerCode(y)) return false;
   }
   return true;
 }

@@ -7,13 +7,12 @@
  * license, and for those neither the name nor the expiry is cut out, lower-cased or hashed as a
  * new string.
  */
+import { startsWithIsoDateAt } from "./feature-totals.js";
+import { asciiLowerCode, isDigitCode, shortHashStep } from "./scan.js";
 import type { FeatureUsage, LicenseUse } from "./types.js";
 
 const FIRST_CAPACITY = 64;
 const GOLDEN_RATIO = 0x9e3779b1;
-const UPPER_A = 65;
-const UPPER_Z = 90;
-const TO_LOWER = 32;
 const LAST_ASCII = 127;
 const DASH = 45;
 /** where `YYYY-MM-DD` has its digits */
@@ -208,7 +207,8 @@ export class OlicenseFeatures {
   private keepLowerAscii(from: number, to: number): number {
     const at = this.makeCharRoom(to - from);
     const text = this.text;
-    for (let i = 0; i < to - from; i++) this.chars[at + i] = asciiLower(text.charCodeAt(from + i));
+    for (let i = 0; i < to - from; i++)
+      this.chars[at + i] = asciiLowerCode(text.charCodeAt(from + i));
     return at;
   }
 
@@ -247,7 +247,8 @@ export class OlicenseFeatures {
       differs = text.charCodeAt(from + i) !== chars[at + i];
     }
     if (!differs) return false;
-    if (!startsWithIsoDate(text, from, to - from) || !isIsoDateAt(chars, at, length)) return false;
+    if (!startsWithIsoDateAt(text, from, to - from) || !isIsoDateAt(chars, at, length))
+      return false;
     for (let i = 0; i < length && i < to - from; i++) {
       const next = text.charCodeAt(from + i);
       const current = chars[at + i] as number;
@@ -266,7 +267,7 @@ export class OlicenseFeatures {
     for (let i = from; i < to; i++) {
       const code = text.charCodeAt(i);
       if (code > LAST_ASCII) return this.indexOfKey(text.slice(from, to).toLowerCase());
-      hash = (Math.imul(hash, 31) + asciiLower(code)) | 0;
+      hash = shortHashStep(hash, asciiLowerCode(code));
     }
     this.nameHash = hash;
     this.nameIsAscii = true;
@@ -304,7 +305,7 @@ export class OlicenseFeatures {
     const text = this.text;
     const chars = this.chars;
     for (let i = 0; i < to - from; i++) {
-      if (asciiLower(text.charCodeAt(from + i)) !== chars[at + i]) return false;
+      if (asciiLowerCode(text.charCodeAt(from + i)) !== chars[at + i]) return false;
     }
     return true;
   }
@@ -359,14 +360,10 @@ export class OlicenseFeatures {
   }
 }
 
-function asciiLower(code: number): number {
-  return code >= UPPER_A && code <= UPPER_Z ? code + TO_LOWER : code;
-}
-
 /** The hash indexOfName computes in place: a key has no upper-case ASCII letter to lower. */
 function hashOf(key: string): number {
   let hash = 0;
-  for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) | 0;
+  for (let i = 0; i < key.length; i++) hash = shortHashStep(hash, key.charCodeAt(i));
   return hash;
 }
 
@@ -380,28 +377,12 @@ function mix(hash: number): number {
 function sameAsciiLower(text: string, from: number, to: number, key: string): boolean {
   if (key.length !== to - from) return false;
   for (let i = 0; i < key.length; i++) {
-    if (asciiLower(text.charCodeAt(from + i)) !== key.charCodeAt(i)) return false;
+    if (asciiLowerCode(text.charCodeAt(from + i)) !== key.charCodeAt(i)) return false;
   }
   return true;
 }
 
 function isIsoDateAt(chars: Uint16Array, from: number, length: number): boolean {
   if (length < 10 || chars[from + 4] !== DASH || chars[from + 7] !== DASH) return false;
-  for (const at of DATE_DIGITS) {
-    const code = chars[from + at] as number;
-    if (code < 48 || code > 57) return false;
-  }
-  return true;
-}
-
-/** Whether the `length` characters at `from` start with a `YYYY-MM-DD` date. */
-function startsWithIsoDate(text: string, from: number, length: number): boolean {
-  if (length < 10 || text.charCodeAt(from + 4) !== DASH || text.charCodeAt(from + 7) !== DASH) {
-    return false;
-  }
-  for (const at of DATE_DIGITS) {
-    const code = text.charCodeAt(from + at);
-    if (code < 48 || code > 57) return false;
-  }
-  return true;
+  return DATE_DIGITS.every((at) => isDigitCode(chars[from + at] as number));
 }

@@ -1,6 +1,12 @@
 import { ParseError, ServerError } from "./errors.js";
 import { RlmLineShapes } from "./rlm-lines.js";
-import { hasOnlyPlainWhitespace, keepClassesWarm, NextIndex, NextMatch } from "./scan.js";
+import {
+  hasOnlyPlainWhitespace,
+  isSpaceOrTab,
+  keepClassesWarm,
+  NextIndex,
+  NextMatch,
+} from "./scan.js";
 import { LineCursor, lineAround, lineNumberAt, parseCount, readCount, splitLines } from "./text.js";
 import { ProductTotals } from "./rlm-totals.js";
 import type { LicenseUse, ParsedReport, Parser } from "./types.js";
@@ -48,8 +54,6 @@ const POOL_BLOCK = 1;
 const USAGE_BLOCK = 2;
 type BlockKind = typeof NO_BLOCK | typeof POOL_BLOCK | typeof USAGE_BLOCK;
 
-const TAB = 9;
-const SPACE = 32;
 const DASH = 45;
 const LETTER_UPPER_C = 67;
 const LETTER_UPPER_D = 68;
@@ -597,10 +601,6 @@ class RlmstatReader {
     this.waiting.delete(key);
     return waiting.map((pending) => pending.use);
   }
-}
-
-function isSpaceOrTab(code: number): boolean {
-  return code === SPACE || code === TAB;
 }
 
 /** STATISTICS_LINE without a regex: the first letter rules out most lines. */

@@ -24,6 +24,15 @@ export function isDigitCode(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
+export function isSpaceOrTab(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/** The code with A-Z folded to a-z: what `toLowerCase` does to ASCII, and only to ASCII. */
+export function asciiLowerCode(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
 /** Whether `text[from, to)` is all ASCII digits (true when it is empty). */
 export function allDigits(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (!isDigitCode(text.charCodeAt(i))) return false;
