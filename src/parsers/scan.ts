@@ -53,12 +53,6 @@ export function trimmedEnd(text: string, from: number, to: number): number {
   return end;
 }
 
-/** `text.slice(from, to).trim()`, without the untrimmed copy. */
-export function trimmedSlice(text: string, from: number, to: number): string {
-  const start = skipWhitespace(text, from, to);
-  return text.slice(start, trimmedEnd(text, start, to));
-}
-
 /** The first whitespace position in `[from, to)`, or `to`: the end of the word at `from`. */
 export function wordEndAt(text: string, from: number, to: number): number {
   let at = from;
