@@ -4,21 +4,13 @@
  */
 import type { LicenseUse } from "../../parsers/index.js";
 
-/** Tools print short names or FQDNs, in any case: `node001` matches `NODE001.cluster.local`. */
-export function sameHost(a: string, b: string): boolean {
-  const left = normalHost(a);
-  const right = normalHost(b);
-  if (left === right) return true;
-  const shortLeft = shortName(left);
-  const oneIsShort = !left.includes(".") || !right.includes(".");
-  return oneIsShort && shortLeft === shortName(right) && shortLeft !== "";
-}
-
 /**
  * The holders of a feature's checkouts, indexed once, so that each booking is matched in
  * constant time rather than against every checkout (a busy feature has thousands of both).
- * `holds(user, host)` is true exactly when some use has that user and a host `sameHost`
- * accepts.
+ * `holds(user, host)` is true when some use has that user and the same host: equal once
+ * lower-cased and without a trailing dot, or, where one of the two is a short name, equal in
+ * their first label (`node001` matches `NODE001.cluster.local`, `node001.a.org` does not match
+ * `node001.b.org`).
  */
 export class Holders {
   private readonly fullHosts = new Set<string>();
