@@ -190,5 +190,3 @@ function isValue(text: string, from: number, to: number, end: number): boolean {
     from < to && to <= end && text.charCodeAt(from) !== SPACE && text.charCodeAt(to - 1) !== SPACE
   );
 }
-
-/** True when `text[from, to)` is one or more ASCII digits (what `\d+` accepts). */
