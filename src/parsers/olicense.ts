@@ -50,10 +50,6 @@ const LOCKED_BY = /^\s*(\S+)\s+FloatsLockedBy:\s*$/;
 const LOCK_HOLDER = /^\s*(\S+)@([^\s@]+|[^\s@]*@)\s+#(\S+)\s*$/;
 
 const FLOATS_LOCKED_BY = "FloatsLockedBy:";
-/**
- * A power of two, comfortably above the number of users a license server sees. Hosts are not
- * shared the same way: there are many more of them, and measured, it did not pay.
- */
 const HEADER_START = "Name";
 const NAME_INITIAL = 78;
 const SPACE = 32;
