@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { sameHost as sameHostRule } from "../../src/agent/reconcile/host-names.js";
 import { Holders } from "../../src/agent/reconcile/holders.js";
 import type { LicenseUse } from "../../src/parsers/index.js";
 
-/** The rule, one pair at a time: what Holders must agree with. */
+/** The rule, one pair at a time, written plainly: what Holders and host-names.ts must agree with. */
 function sameHost(a: string, b: string): boolean {
   const left = a.toLowerCase().replace(/\.$/, "");
   const right = b.toLowerCase().replace(/\.$/, "");
@@ -26,6 +27,23 @@ describe("matching a booking's host", () => {
   });
 });
 
+const hostName = fc
+  .array(fc.constantFrom("n1", "N1", "n2", "", "a"), { minLength: 1, maxLength: 3 })
+  .chain((labels) =>
+    fc.constantFrom(labels.join("."), `${labels.join(".")}.`, `.${labels.join(".")}`),
+  );
+
+describe("sameHost (host-names.ts), the rule the reconcile plan matches bookings by", () => {
+  it("agrees with the plain rule on every pair", () => {
+    fc.assert(
+      fc.property(hostName, hostName, (a, b) => sameHostRule(a, b) === sameHost(a, b)),
+      { numRuns: 3_000, seed: 20261123 },
+    );
+    expect(sameHostRule("node001", "NODE001.cluster.local.")).toBe(true);
+    expect(sameHostRule("node001.a.org", "node001.b.org")).toBe(false);
+  });
+});
+
 describe("Holders", () => {
   it("finds a booking's user and host among the uses", () => {
     const holders = new Holders([
@@ -40,12 +58,7 @@ describe("Holders", () => {
   });
 
   it("agrees with comparing the booking to every use", () => {
-    const label = fc.constantFrom("n1", "N1", "n2", "", "a");
-    const host = fc
-      .array(label, { minLength: 1, maxLength: 3 })
-      .chain((labels) =>
-        fc.constantFrom(labels.join("."), `${labels.join(".")}.`, `.${labels.join(".")}`),
-      );
+    const host = hostName;
     const user = fc.constantFrom("ann", "ANN", "bob");
     const use = fc.record({ username: user, host, count: fc.constant(1) });
     fc.assert(

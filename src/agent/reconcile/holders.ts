@@ -3,14 +3,13 @@
  * user (any letter case) on the same host, where tools print short names or FQDNs.
  */
 import type { LicenseUse } from "../../parsers/index.js";
+import { normalHost, shortName } from "./host-names.js";
 
 /**
  * The holders of a feature's checkouts, indexed once, so that each booking is matched in
  * constant time rather than against every checkout (a busy feature has thousands of both).
- * `holds(user, host)` is true when some use has that user and the same host: equal once
- * lower-cased and without a trailing dot, or, where one of the two is a short name, equal in
- * their first label (`node001` matches `NODE001.cluster.local`, `node001.a.org` does not match
- * `node001.b.org`).
+ * `holds(user, host)` is true when some use has that user and the same host (sameHost in
+ * host-names.ts).
  */
 export class Holders {
   private readonly fullHosts = new Set<string>();
@@ -41,16 +40,6 @@ export class Holders {
     const candidates = normal.includes(".") ? this.shortHosts : this.anyHostShort;
     return candidates.has(holderKey(user, short));
   }
-}
-
-function normalHost(host: string): string {
-  const lower = host.toLowerCase();
-  return lower.endsWith(".") ? lower.slice(0, -1) : lower;
-}
-
-function shortName(host: string): string {
-  const dot = host.indexOf(".");
-  return dot < 0 ? host : host.slice(0, dot);
 }
 
 function holderKey(user: string, host: string): string {

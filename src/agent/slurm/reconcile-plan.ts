@@ -1,5 +1,6 @@
 import type { LicenseUse } from "../../parsers/types.js";
 import { groupBy } from "../group-by.js";
+import { normalHost, sameHost, shortName } from "../reconcile/host-names.js";
 import { slurmLicenseName } from "./licenses-env.js";
 import type { SlurmResource } from "./sacctmgr-parse.js";
 import type {
@@ -241,21 +242,23 @@ function resourceActions(
 
 /**
  * Seats booked by running jobs that the license server does not yet show as checked out
- * by the job's user on its lead host. Each server use is matched at most once.
+ * by the job's user on its lead host (sameHost). Each server use is matched at most once.
  */
 function bookedButNotCheckedOut(
   bookings: readonly JobBooking[],
   uses: readonly LicenseUse[],
 ): number {
+  // grouped by user and short name; sameHost then decides within a group
   const remaining = groupBy(
-    uses.map((use) => ({ key: holderKey(use.username, use.host), count: use.count })),
-    (use) => use.key,
+    uses.map((use) => ({ ...use })),
+    (use) => holderKey(use.username, use.host),
   );
   let notInUse = 0;
   for (const booking of bookings) {
     let needed = booking.quantity;
     for (const use of remaining.get(holderKey(booking.username, booking.leadHost)) ?? []) {
       if (needed === 0) break;
+      if (!sameHost(use.host, booking.leadHost)) continue;
       const taken = Math.min(needed, use.count);
       use.count -= taken;
       needed -= taken;
@@ -266,11 +269,7 @@ function bookedButNotCheckedOut(
 }
 
 function holderKey(username: string, host: string): string {
-  return JSON.stringify([username.toLowerCase(), shortHost(host)]);
-}
-
-function shortHost(host: string): string {
-  return (host.split(".")[0] ?? host).toLowerCase();
+  return JSON.stringify([username.toLowerCase(), shortName(normalHost(host))]);
 }
 
 function clamp(value: number, low: number, high: number): number {

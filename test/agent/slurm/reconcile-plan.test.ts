@@ -287,6 +287,41 @@ describe("planReconcile: blocking with a reservation (Slurm 22.05)", () => {
     expect(plan.features[0]?.blocked).toBe(0);
   });
 
+  it("matches a booking's lead host with a checkout's host by the same rule as booking expiry", () => {
+    const slurm = state({
+      resources: [resource("abaqus.standard", 10)],
+      licenses: [license("abaqus.standard@flexlm", 10, 6)],
+      jobs: [job("1"), job("2"), job("3")],
+    });
+    const booking = (slurmJobId: string, leadHost: string): JobBooking => ({
+      slurmJobId,
+      username: "alice",
+      leadHost,
+      productName: "abaqus",
+      featureName: "standard",
+      quantity: 2,
+    });
+    const uses = [
+      // the short lead host's checkout, printed as an FQDN with the root's dot
+      { username: "alice", host: "NODE001.cluster.example.", count: 2 },
+      // same short name in another domain: not job 2's host
+      { username: "alice", host: "node002.other.example", count: 2 },
+      { username: "alice", host: "node003", count: 2 },
+    ];
+    const plan = planReconcile(
+      [feature(10, 6, uses)],
+      [
+        booking("1", "node001"),
+        booking("2", "node002.cluster.example"),
+        booking("3", "node003.cluster.example"),
+      ],
+      slurm,
+      OPTIONS,
+    );
+    // jobs 1 and 3 hold their seats; job 2's are not checked out yet
+    expect(plan.features[0]?.bookedNotYetInUse).toBe(2);
+  });
+
   it("clamps the block to [0, total]", () => {
     const busy = state({
       resources: [resource("abaqus.standard", 10)],
