@@ -40,6 +40,7 @@ export function createCycleRunner(
       clusterClientId: config.clusterClientId,
       tools: config.tools,
       toolTimeoutMs: config.toolTimeoutMs,
+      toolMaxOutputBytes: config.toolMaxOutputBytes,
       concurrency: config.concurrency,
       statusIntervalSeconds: options.statusIntervalSeconds,
       logger: options.logger,

@@ -37,6 +37,7 @@ export const CONFIG_KEYS = [
   "schedule",
   ...TOOL_TYPES.map((type) => `tools.${type}`),
   "tool_timeout",
+  "tool_max_output",
   "concurrency",
   "metrics.enabled",
   "metrics.host",
@@ -59,6 +60,8 @@ const httpUrl = z
 const positiveSeconds = z.coerce.number().positive().max(86_400);
 
 const nonEmpty = z.string().trim().min(1);
+
+const MIB = 1024 * 1024;
 
 const rawSchema = z.strictObject({
   api: z.strictObject({
@@ -84,6 +87,8 @@ const rawSchema = z.strictObject({
     .strictObject(Object.fromEntries(TOOL_TYPES.map((type) => [type, nonEmpty.optional()])))
     .default({}),
   tool_timeout: positiveSeconds.default(30),
+  /** MiB of output kept per tool run; a run that prints more is a failed query */
+  tool_max_output: z.coerce.number().int().min(1).max(4096).default(64),
   concurrency: z.coerce.number().int().min(1).max(1000).default(8),
   metrics: z
     .strictObject({
@@ -115,6 +120,8 @@ export interface AgentConfig {
   /** per license-server type: path of the vendor tool */
   tools: Record<string, string>;
   toolTimeoutMs: number;
+  /** bytes of stdout (and of stderr) kept per tool run; more fails the query */
+  toolMaxOutputBytes: number;
   concurrency: number;
   metrics: { enabled: boolean; host: string; port: number };
   logLevel: (typeof LOG_LEVELS)[number];
@@ -231,6 +238,7 @@ export function loadAgentConfig(options: LoadConfigOptions = {}): AgentConfig {
     schedule: value.schedule,
     tools,
     toolTimeoutMs: Math.round(value.tool_timeout * 1000),
+    toolMaxOutputBytes: value.tool_max_output * MIB,
     concurrency: value.concurrency,
     metrics: value.metrics,
     logLevel: value.log_level,

@@ -30,6 +30,8 @@ export interface CycleDeps {
   /** per type: path of the vendor tool */
   tools: Record<string, string>;
   toolTimeoutMs: number;
+  /** bytes of output kept per tool run (the tool runner's default when absent) */
+  toolMaxOutputBytes?: number;
   concurrency: number;
   /** sent with the cluster status: how often cycles run */
   statusIntervalSeconds: number;
@@ -215,6 +217,7 @@ async function queryConfiguration(
     parser,
     ...(binary ? { binary } : {}),
     timeoutMs: deps.toolTimeoutMs,
+    ...(deps.toolMaxOutputBytes !== undefined ? { maxOutputBytes: deps.toolMaxOutputBytes } : {}),
     runTool: deps.runTool ?? defaultRunTool,
     env: toolEnv,
     ignoreExitCode: EXIT_CODE_MEANINGLESS.has(type),

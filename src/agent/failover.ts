@@ -24,6 +24,8 @@ export interface QueryOptions {
   /** path of the vendor tool for this type, when configured */
   binary?: string;
   timeoutMs: number;
+  /** bytes of output kept per run (the tool runner's default when absent) */
+  maxOutputBytes?: number;
   runTool: ToolRunner;
   env?: NodeJS.ProcessEnv;
   /** the exit status of this type's tool carries no meaning (LS-DYNA) */
@@ -73,6 +75,7 @@ export async function queryServers(
     );
     const run = await options.runTool(command, {
       timeoutMs: options.timeoutMs,
+      ...(options.maxOutputBytes !== undefined ? { maxBuffer: options.maxOutputBytes } : {}),
       ...(options.env ? { env: options.env } : {}),
     });
     const failure = (error: string): void => {

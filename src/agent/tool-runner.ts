@@ -19,6 +19,9 @@ export interface RunToolOptions {
   maxBuffer?: number;
 }
 
+/** Output kept per stream when the caller sets no limit: agent.yaml's `tool_max_output` default. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
 /** How long to wait for the output pipes to close after the process group was killed. */
 const PIPE_RELEASE_MS = 2_000;
 
@@ -35,7 +38,7 @@ export type ToolRunner = (command: ToolCommand, options: RunToolOptions) => Prom
 export const runTool: ToolRunner = (command, options) => {
   const [file, ...args] = command.argv;
   const started = performance.now();
-  const maxBuffer = options.maxBuffer ?? 16 * 1024 * 1024;
+  const maxBuffer = options.maxBuffer ?? DEFAULT_MAX_OUTPUT_BYTES;
   const startFailure = (reason: string): ToolRun => ({
     stdout: "",
     stderr: "",

@@ -14,6 +14,7 @@ import { startDaemon } from "../agent/daemon.js";
 import { createAgentLogger } from "../agent/logger.js";
 import { AgentMetrics, startMetricsServer } from "../agent/metrics.js";
 import { defaultSlurmSettings } from "../agent/slurm/config-section.js";
+import { DEFAULT_MAX_OUTPUT_BYTES } from "../agent/tool-runner.js";
 import { LicenseClient } from "../server-core/index.js";
 import { seedDemoConfiguration } from "./seed.js";
 import { CheckoutSimulator } from "./simulator.js";
@@ -100,6 +101,7 @@ async function runOnStack(
     schedule: `*/${options.intervalSeconds} * * * * *`,
     tools: { flexlm: join(PACKAGE_ROOT, "deploy/shims/lmutil") },
     toolTimeoutMs: 10_000,
+    toolMaxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
     concurrency: 2,
     metrics: { enabled: true, host: "127.0.0.1", port: 0 },
     // a cycle's problems show in its table title; only errors are logged (to stderr, so the

@@ -61,6 +61,7 @@ describe("agent config", () => {
       schedule: "* * * * *",
       tools: {},
       toolTimeoutMs: 30_000,
+      toolMaxOutputBytes: 64 * 1024 * 1024,
       concurrency: 8,
       metrics: { enabled: true, host: "0.0.0.0", port: 9471 },
       logLevel: "info",
@@ -87,6 +88,7 @@ describe("agent config", () => {
         LMKEEPER_OIDC_CLIENT_ID: "beta",
         LMKEEPER_OIDC_CLIENT_SECRET: "from-env",
         LMKEEPER_TOOL_TIMEOUT: "2.5",
+        LMKEEPER_TOOL_MAX_OUTPUT: "200",
         LMKEEPER_TOOLS_RLM: "/usr/local/bin/rlmutil",
         LMKEEPER_METRICS_ENABLED: "false",
         LMKEEPER_CONCURRENCY: "3",
@@ -97,6 +99,7 @@ describe("agent config", () => {
     expect(config.oidc?.clientId).toBe("beta");
     expect(config.oidc?.clientSecret).toBe("from-env");
     expect(config.toolTimeoutMs).toBe(2500);
+    expect(config.toolMaxOutputBytes).toBe(200 * 1024 * 1024);
     expect(config.tools).toEqual({ rlm: "/usr/local/bin/rlmutil" });
     expect(config.metrics.enabled).toBe(false);
     expect(config.concurrency).toBe(3);

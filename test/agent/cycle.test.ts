@@ -176,6 +176,12 @@ describe("reconcile cycle against a loopback API and real tool processes", () =>
     expect(bad.success).toBe(false);
     expect(api.bulkPuts).toHaveLength(1);
     expect(api.statuses[1]?.success).toBe(false);
+
+    // agent.yaml's tool_max_output: an output past it is a failed query, never a truncated one
+    const capped = await runCycle({ ...deps, toolMaxOutputBytes: 100 });
+    expect(capped.success).toBe(false);
+    expect(api.bulkPuts).toHaveLength(1);
+    expect(api.statuses[2]?.errors.join("\n")).toMatch(/output larger than 100 bytes/);
   });
 
   it("hands the pushed counts to the cluster license reconciler and reports its errors", async () => {

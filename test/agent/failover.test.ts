@@ -131,6 +131,28 @@ describe("license server failover with real tool processes", () => {
     expect(invalidAddressReason({ host: "a b", port: 1 })).toMatch(/not a hostname/);
   });
 
+  it("fails over past a server whose output passes the configured limit", async () => {
+    const tool = fakeToolWorkspace({
+      27001: { fixture: FIXTURE("lmstat_app1.txt") },
+      27002: { fixture: FIXTURE("lmstat_app2.txt") },
+    });
+    const limit = readFileSync(FIXTURE("lmstat_app2.txt")).length;
+    expect(readFileSync(FIXTURE("lmstat_app1.txt")).length).toBeGreaterThan(limit);
+    const outcome = await queryServers(
+      [27001, 27002].map((port) => ({ host, port })),
+      {
+        parser: flexlmParser,
+        binary: FAKE_TOOL,
+        timeoutMs: 10_000,
+        maxOutputBytes: limit,
+        runTool,
+        env: tool.env,
+      },
+    );
+    expect(outcome.ok && outcome.server.port).toBe(27002);
+    expect(outcome.attempts[0]?.error).toBe(`127.0.0.1:27001: output larger than ${limit} bytes`);
+  });
+
   it("never uses output that overflowed the buffer", async () => {
     const run = await runTool(
       { argv: [process.execPath, "-e", "process.stdout.write('x'.repeat(4096))"] },
