@@ -87,8 +87,11 @@ const rawSchema = z.strictObject({
     .strictObject(Object.fromEntries(TOOL_TYPES.map((type) => [type, nonEmpty.optional()])))
     .default({}),
   tool_timeout: positiveSeconds.default(30),
-  /** MiB of output kept per tool run; a run that prints more is a failed query */
-  tool_max_output: z.coerce.number().int().min(1).max(4096).default(64),
+  /**
+   * MiB of output kept per tool run; a run that prints more is a failed query. At most 256:
+   * an output is read as one string, and V8 caps a string at 512 MiB.
+   */
+  tool_max_output: z.coerce.number().int().min(1).max(256).default(64),
   concurrency: z.coerce.number().int().min(1).max(1000).default(8),
   metrics: z
     .strictObject({

@@ -131,6 +131,17 @@ describe("agent config", () => {
     expect(error.message).toMatch(/^invalid agent configuration: concurrency: .*number/);
   });
 
+  it("refuses an output limit that could not be read as one string", () => {
+    const error = configError(() =>
+      loadAgentConfig({
+        path: writeFile("huge-output.yaml", `${minimal}tool_max_output: 1024\n`),
+        env: {},
+      }),
+    );
+    expect(error.issues.map((issue) => issue.key)).toEqual(["tool_max_output"]);
+    expect(error.message).toMatch(/tool_max_output: .*256/);
+  });
+
   it("names unknown and missing keys of the file", () => {
     const path = writeFile("typo.yaml", "api:\n  url: http://127.0.0.1:1\n  retires: 3\n");
     const error = configError(() => loadAgentConfig({ path, env: {} }));
